@@ -1,0 +1,992 @@
+//! One room's state machine: members, queue, votes, the timeline, and who may change them.
+//!
+//! Sans-IO: every call takes `now` (room clock, µs) and returns [`Effect`]s for the driver to carry
+//! out — messages to send, state to store. The driver owns sockets, clocks and randomness; fresh
+//! secrets are passed in.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::error::{ErrorCode, RoomError};
+use crate::persist::{
+    MemberRecord, PlaybackRecord, QueueRecord, RoomRecord, RoomSnapshot, StoreOp,
+};
+use crate::playback::PlaybackState;
+use crate::policy::{Action, ControlPolicy, Role, allowed};
+use crate::protocol::{
+    ChatView, ClientMessage, MemberId, MemberView, PlaybackEvent, PlaybackReason, RoomJoined,
+    RoomView, ServerMessage, SongId, SongInput, SongView, YouView,
+};
+use crate::queue::{Queue, QueueEntry};
+use crate::secret;
+use crate::source::SongSource;
+use crate::text;
+
+/// Tunables of a room; the defaults suit a party and the internet alike.
+#[derive(Debug, Clone)]
+pub struct RoomConfig {
+    /// How long a dropped member (the host included) keeps its identity and role.
+    pub reconnect_grace_us: i64,
+    pub max_members: usize,
+    pub max_queue: usize,
+    pub chat_history: usize,
+    /// A listener's `song-ended` for a song of known length counts only this close to its end.
+    pub end_report_tolerance_us: i64,
+}
+
+impl Default for RoomConfig {
+    fn default() -> Self {
+        Self {
+            reconnect_grace_us: 60_000_000,
+            max_members: 20_000,
+            max_queue: 500,
+            chat_history: 50,
+            end_report_tolerance_us: 5_000_000,
+        }
+    }
+}
+
+/// Who a message goes to. "Everyone" means every connected member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recipient {
+    All,
+    Only(MemberId),
+    AllBut(MemberId),
+}
+
+/// What the driver must do after a call, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Send(Recipient, ServerMessage),
+    Store(StoreOp),
+    /// The member is no longer in the room: detach its connection (if any).
+    Detach(MemberId),
+    /// The room is closed: detach everyone and stop.
+    Closed,
+}
+
+/// Fields of `create-room`, validated by [`Room::create`].
+#[derive(Debug, Clone)]
+pub struct CreateParams<'a> {
+    pub name: &'a str,
+    pub policy: ControlPolicy,
+    pub password: Option<&'a str>,
+}
+
+/// Fields of `join-room`.
+#[derive(Debug, Clone, Default)]
+pub struct JoinParams<'a> {
+    pub display_name: &'a str,
+    pub password: Option<&'a str>,
+    pub resume_token: Option<&'a str>,
+    pub host_secret: Option<&'a str>,
+}
+
+#[derive(Debug, Clone)]
+struct Member {
+    name: String,
+    role: Role,
+    resume_digest: String,
+    connected: bool,
+    disconnected_at_us: Option<i64>,
+}
+
+#[derive(Debug)]
+pub struct Room {
+    code: String,
+    name: String,
+    policy: ControlPolicy,
+    password_digest: Option<String>,
+    host_secret_digest: String,
+    created_at_us: i64,
+    members: BTreeMap<MemberId, Member>,
+    queue: Queue,
+    playback: PlaybackState,
+    next_member_id: MemberId,
+    next_song_id: SongId,
+    next_chat_id: u64,
+    chat: VecDeque<ChatView>,
+    config: RoomConfig,
+}
+
+type Outcome = Result<Vec<Effect>, RoomError>;
+
+impl Room {
+    /// A new, empty room. The creator then joins with `host_secret` to become its host.
+    ///
+    /// # Errors
+    /// `invalid-field` for a bad name or password.
+    pub fn create(
+        code: String,
+        params: CreateParams<'_>,
+        host_secret: &str,
+        now: i64,
+        config: RoomConfig,
+    ) -> Result<(Self, Vec<Effect>), RoomError> {
+        let name = text::required("name", params.name, text::MAX_ROOM_NAME)?;
+        let password = match params.password {
+            Some(p) if !p.is_empty() => {
+                if p.chars().count() > text::MAX_PASSWORD {
+                    return Err(RoomError::invalid(
+                        "password must be at most 128 characters",
+                    ));
+                }
+                Some(secret::digest("password", &code, p))
+            }
+            _ => None,
+        };
+        let room = Self {
+            host_secret_digest: secret::digest("host", &code, host_secret),
+            code,
+            name,
+            policy: params.policy,
+            password_digest: password,
+            created_at_us: now,
+            members: BTreeMap::new(),
+            queue: Queue::default(),
+            playback: PlaybackState::idle(now),
+            next_member_id: 1,
+            next_song_id: 1,
+            next_chat_id: 1,
+            chat: VecDeque::new(),
+            config,
+        };
+        let effects = vec![
+            Effect::Store(StoreOp::Room(room.record())),
+            Effect::Store(StoreOp::Playback(room.playback_record())),
+        ];
+        Ok((room, effects))
+    }
+
+    /// Rebuild a stored room after a restart. Every member starts disconnected, with a fresh
+    /// reconnect grace from `now`, so clients can resume their identities.
+    pub fn restore(snapshot: RoomSnapshot, now: i64, config: RoomConfig) -> Self {
+        let RoomSnapshot {
+            room,
+            members,
+            queue,
+            votes,
+            playback,
+        } = snapshot;
+        let mut entries: BTreeMap<SongId, QueueEntry> = queue
+            .into_iter()
+            .map(|r| {
+                (
+                    r.song.id,
+                    QueueEntry {
+                        song: r.song,
+                        seq: r.seq,
+                        votes: BTreeMap::new(),
+                        pin: r.pin,
+                    },
+                )
+            })
+            .collect();
+        for (song, member, vote) in votes {
+            if let Some(e) = entries.get_mut(&song) {
+                e.votes.insert(member, vote);
+            }
+        }
+        let max_song = entries
+            .keys()
+            .copied()
+            .chain(playback.current.as_ref().map(|s| s.id))
+            .max()
+            .unwrap_or(0);
+        let max_member = members.iter().map(|m| m.id).max().unwrap_or(0);
+        Self {
+            code: room.code,
+            name: room.name,
+            policy: room.policy,
+            password_digest: room.password_digest,
+            host_secret_digest: room.host_secret_digest,
+            created_at_us: room.created_at_us,
+            members: members
+                .into_iter()
+                .map(|m| {
+                    (
+                        m.id,
+                        Member {
+                            name: m.name,
+                            role: m.role,
+                            resume_digest: m.resume_digest,
+                            connected: false,
+                            disconnected_at_us: Some(now),
+                        },
+                    )
+                })
+                .collect(),
+            queue: Queue::from_entries(entries.into_values().collect()),
+            playback: PlaybackState {
+                current: playback.current,
+                started_at_us: playback.started_at_us,
+                paused_at_us: playback.paused_at_us,
+                is_playing: playback.is_playing,
+                last_updated_us: playback.last_updated_us,
+            },
+            next_member_id: room.next_member_id.max(max_member + 1),
+            next_song_id: room.next_song_id.max(max_song + 1),
+            next_chat_id: 1,
+            chat: VecDeque::new(),
+            config,
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    pub fn playback(&self) -> &PlaybackState {
+        &self.playback
+    }
+
+    pub fn queue(&self) -> &Queue {
+        &self.queue
+    }
+
+    pub fn member_count(&self) -> usize {
+        self.members.len()
+    }
+
+    pub fn connected_count(&self) -> usize {
+        self.members.values().filter(|m| m.connected).count()
+    }
+
+    pub fn role_of(&self, id: MemberId) -> Option<Role> {
+        self.members.get(&id).map(|m| m.role)
+    }
+
+    /// Add a member (or bring one back by resume token). `fresh_token` becomes the new member's
+    /// resume token. The joiner gets `room-joined`; everyone else a `member-joined` delta.
+    ///
+    /// # Errors
+    /// `invalid-resume-token`, `wrong-password`, `wrong-host-secret`, `room-full`, or
+    /// `invalid-field` for a bad display name.
+    pub fn join(
+        &mut self,
+        now: i64,
+        params: JoinParams<'_>,
+        fresh_token: &str,
+    ) -> Result<(MemberId, Vec<Effect>), RoomError> {
+        if let Some(token) = params.resume_token {
+            return self.resume(now, token);
+        }
+        let name = text::required("displayName", params.display_name, text::MAX_DISPLAY_NAME)?;
+        if let Some(digest) = &self.password_digest {
+            let given = params.password.unwrap_or_default();
+            if !secret::same(digest, &secret::digest("password", &self.code, given)) {
+                return Err(RoomError::new(
+                    ErrorCode::WrongPassword,
+                    "this room needs a password, and that one is not it",
+                ));
+            }
+        }
+        let claims_host = match params.host_secret {
+            Some(s)
+                if secret::same(
+                    &self.host_secret_digest,
+                    &secret::digest("host", &self.code, s),
+                ) =>
+            {
+                true
+            }
+            Some(_) => {
+                return Err(RoomError::new(
+                    ErrorCode::WrongHostSecret,
+                    "that host secret does not belong to this room",
+                ));
+            }
+            None => false,
+        };
+        if self.members.len() >= self.config.max_members {
+            return Err(RoomError::new(ErrorCode::RoomFull, "the room is full"));
+        }
+        let id = self.next_member_id;
+        self.next_member_id += 1;
+        let mut effects = Vec::new();
+        let nobody_hosts = !self.members.values().any(|m| m.role == Role::Host);
+        let role = if claims_host || nobody_hosts {
+            Role::Host
+        } else {
+            Role::Listener
+        };
+        if claims_host {
+            // The returning host takes the role back from whoever stood in.
+            let stand_ins: Vec<MemberId> = self
+                .members
+                .iter()
+                .filter(|(_, m)| m.role == Role::Host)
+                .map(|(&id, _)| id)
+                .collect();
+            for other in stand_ins {
+                self.set_role_inner(other, Role::Dj, &mut effects);
+            }
+        }
+        self.members.insert(
+            id,
+            Member {
+                name,
+                role,
+                resume_digest: secret::digest("resume", &self.code, fresh_token),
+                connected: true,
+                disconnected_at_us: None,
+            },
+        );
+        effects.push(Effect::Store(StoreOp::Member(self.member_record(id))));
+        effects.push(Effect::Store(StoreOp::Room(self.record())));
+        effects.push(Effect::Send(
+            Recipient::Only(id),
+            self.joined(now, id, fresh_token),
+        ));
+        effects.push(Effect::Send(
+            Recipient::AllBut(id),
+            ServerMessage::MemberJoined {
+                member: self.member_view(id),
+            },
+        ));
+        Ok((id, effects))
+    }
+
+    fn resume(&mut self, now: i64, token: &str) -> Result<(MemberId, Vec<Effect>), RoomError> {
+        let digest = secret::digest("resume", &self.code, token);
+        let id = self
+            .members
+            .iter()
+            .find(|(_, m)| secret::same(&m.resume_digest, &digest))
+            .map(|(&id, _)| id)
+            .ok_or_else(|| {
+                RoomError::new(
+                    ErrorCode::InvalidResumeToken,
+                    "that resume token is unknown or expired; join again without it",
+                )
+            })?;
+        let mut effects = Vec::new();
+        if let Some(m) = self.members.get_mut(&id) {
+            m.connected = true;
+            m.disconnected_at_us = None;
+        }
+        effects.push(Effect::Send(
+            Recipient::Only(id),
+            self.joined(now, id, token),
+        ));
+        effects.push(Effect::Send(
+            Recipient::AllBut(id),
+            ServerMessage::MemberUpdated {
+                member: self.member_view(id),
+            },
+        ));
+        Ok((id, effects))
+    }
+
+    /// The member's connection dropped: keep its identity for the reconnect grace.
+    pub fn disconnect(&mut self, now: i64, id: MemberId) -> Vec<Effect> {
+        let Some(m) = self.members.get_mut(&id) else {
+            return Vec::new();
+        };
+        if !m.connected {
+            return Vec::new();
+        }
+        m.connected = false;
+        m.disconnected_at_us = Some(now);
+        vec![Effect::Send(
+            Recipient::AllBut(id),
+            ServerMessage::MemberUpdated {
+                member: self.member_view(id),
+            },
+        )]
+    }
+
+    /// The member left on purpose (or its grace ran out): forget it, hand on the host role.
+    pub fn leave(&mut self, id: MemberId, reason: &str) -> Vec<Effect> {
+        let Some(gone) = self.members.remove(&id) else {
+            return Vec::new();
+        };
+        let mut effects = vec![
+            Effect::Detach(id),
+            Effect::Store(StoreOp::MemberGone(id)),
+            Effect::Send(
+                Recipient::All,
+                ServerMessage::MemberLeft {
+                    member_id: id,
+                    reason: reason.to_owned(),
+                },
+            ),
+        ];
+        if gone.role == Role::Host {
+            self.appoint_successor(&mut effects);
+        }
+        effects
+    }
+
+    /// Handle one message from a joined member.
+    ///
+    /// # Errors
+    /// A [`RoomError`] for the sender alone; the room is unchanged.
+    pub fn handle(&mut self, now: i64, from: MemberId, msg: ClientMessage) -> Outcome {
+        let role = self
+            .role_of(from)
+            .ok_or_else(|| RoomError::new(ErrorCode::NotInRoom, "you are not in this room"))?;
+        match msg {
+            ClientMessage::PausePlayback {} => {
+                self.require(role, Action::ControlPlayback)?;
+                self.playback.pause(now)?;
+                Ok(self.playback_changed(now, Some(from), PlaybackReason::Pause))
+            }
+            ClientMessage::ResumePlayback {} => {
+                self.require(role, Action::ControlPlayback)?;
+                self.playback.resume(now)?;
+                Ok(self.playback_changed(now, Some(from), PlaybackReason::Resume))
+            }
+            ClientMessage::SeekPlayback { position_us } => {
+                self.require(role, Action::ControlPlayback)?;
+                self.playback.seek(now, position_us)?;
+                Ok(self.playback_changed(now, Some(from), PlaybackReason::Seek))
+            }
+            ClientMessage::PlayNext { current_song_id } => {
+                self.require(role, Action::ControlPlayback)?;
+                if current_song_id.is_some() && current_song_id != self.playback.song_id() {
+                    // Someone else skipped first; this press is spent.
+                    return Ok(Vec::new());
+                }
+                if self.playback.current.is_none() && self.queue.is_empty() {
+                    return Err(RoomError::new(ErrorCode::QueueEmpty, "the queue is empty"));
+                }
+                Ok(self.advance(now, now, Some(from), PlaybackReason::Next))
+            }
+            ClientMessage::PlayNow { song_id } => {
+                self.require(role, Action::ControlPlayback)?;
+                let entry = self.queue.remove(song_id)?;
+                let mut effects = self.queue_removed_effects(song_id);
+                self.playback.start(entry.song, now, now);
+                effects.extend(self.playback_changed(now, Some(from), PlaybackReason::PlayNow));
+                Ok(effects)
+            }
+            ClientMessage::SongEnded { song_id } => Ok(self.song_ended(now, song_id)),
+            ClientMessage::GetPlaybackState {} => Ok(vec![Effect::Send(
+                Recipient::Only(from),
+                ServerMessage::PlaybackStateUpdate(self.playback_event(
+                    now,
+                    None,
+                    PlaybackReason::Requested,
+                )),
+            )]),
+            ClientMessage::AddSong { song } => self.add_song(now, from, song),
+            ClientMessage::RemoveSong { song_id } => {
+                let added_by = self.queue.get(song_id).map(|e| e.song.added_by);
+                if added_by != Some(from) {
+                    self.require(role, Action::ManageQueue)?;
+                }
+                self.queue.remove(song_id)?;
+                Ok(self.queue_removed_effects(song_id))
+            }
+            ClientMessage::ClearQueue {} => {
+                self.require(role, Action::ManageQueue)?;
+                self.queue.clear();
+                Ok(vec![
+                    Effect::Store(StoreOp::QueueCleared),
+                    Effect::Send(Recipient::All, ServerMessage::QueueCleared {}),
+                ])
+            }
+            ClientMessage::ReorderQueue { song_id, to_index } => {
+                self.require(role, Action::ManageQueue)?;
+                let to = usize::try_from(to_index).unwrap_or(usize::MAX);
+                let changed = self.queue.reorder(song_id, to)?;
+                let mut effects: Vec<Effect> = changed
+                    .into_iter()
+                    .filter_map(|id| self.queue_record(id))
+                    .map(|r| Effect::Store(StoreOp::Song(r)))
+                    .collect();
+                effects.push(Effect::Send(
+                    Recipient::All,
+                    ServerMessage::QueueReordered {
+                        order: self.queue.order(),
+                    },
+                ));
+                Ok(effects)
+            }
+            ClientMessage::Vote { song_id, vote } => {
+                let entry = self.queue.vote(song_id, from, vote)?.view();
+                Ok(vec![
+                    Effect::Store(StoreOp::Vote {
+                        song: song_id,
+                        member: from,
+                        vote,
+                    }),
+                    Effect::Send(
+                        Recipient::All,
+                        ServerMessage::SongVoted {
+                            song_id,
+                            member_id: from,
+                            vote,
+                            score: entry.score,
+                            upvotes: entry.upvotes,
+                            downvotes: entry.downvotes,
+                            order: self.queue.order(),
+                        },
+                    ),
+                ])
+            }
+            ClientMessage::Chat { text } => {
+                let text = text::required("text", &text, text::MAX_CHAT)?;
+                let name = self
+                    .members
+                    .get(&from)
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default();
+                let view = ChatView {
+                    id: self.next_chat_id,
+                    member_id: from,
+                    name,
+                    text,
+                    at_us: now,
+                };
+                self.next_chat_id += 1;
+                self.chat.push_back(view.clone());
+                while self.chat.len() > self.config.chat_history {
+                    self.chat.pop_front();
+                }
+                Ok(vec![Effect::Send(
+                    Recipient::All,
+                    ServerMessage::ChatMessage(view),
+                )])
+            }
+            ClientMessage::SetRole {
+                member_id,
+                role: new_role,
+            } => {
+                self.require(role, Action::Administer)?;
+                if new_role == Role::Host {
+                    return Err(RoomError::invalid(
+                        "use transfer-host to hand over the host role",
+                    ));
+                }
+                if member_id == from {
+                    return Err(RoomError::invalid(
+                        "the host cannot change its own role; transfer-host first",
+                    ));
+                }
+                self.require_member(member_id)?;
+                let mut effects = Vec::new();
+                self.set_role_inner(member_id, new_role, &mut effects);
+                Ok(effects)
+            }
+            ClientMessage::TransferHost { member_id } => {
+                self.require(role, Action::Administer)?;
+                self.require_member(member_id)?;
+                let mut effects = Vec::new();
+                if member_id != from {
+                    self.set_role_inner(member_id, Role::Host, &mut effects);
+                    self.set_role_inner(from, Role::Dj, &mut effects);
+                }
+                Ok(effects)
+            }
+            ClientMessage::SetPolicy { policy } => {
+                self.require(role, Action::Administer)?;
+                self.policy = policy;
+                Ok(vec![
+                    Effect::Store(StoreOp::Room(self.record())),
+                    Effect::Send(Recipient::All, ServerMessage::PolicyChanged { policy }),
+                ])
+            }
+            ClientMessage::CloseRoom {} => {
+                self.require(role, Action::Administer)?;
+                Ok(vec![
+                    Effect::Send(
+                        Recipient::All,
+                        ServerMessage::RoomClosed {
+                            reason: "the host closed the room".into(),
+                        },
+                    ),
+                    Effect::Store(StoreOp::RoomGone),
+                    Effect::Closed,
+                ])
+            }
+            ClientMessage::LeaveRoom {} => Ok(self.leave(from, "left")),
+            ClientMessage::Hello { .. }
+            | ClientMessage::CreateRoom { .. }
+            | ClientMessage::JoinRoom { .. }
+            | ClientMessage::ClockPing { .. } => Err(RoomError::new(
+                ErrorCode::AlreadyInRoom,
+                "this connection is already in a room; leave it first",
+            )),
+        }
+    }
+
+    /// The next room-clock instant at which [`Room::on_timeout`] has work: a song's end or a
+    /// dropped member's grace running out.
+    pub fn next_timeout(&self) -> Option<i64> {
+        let grace = self
+            .members
+            .values()
+            .filter_map(|m| m.disconnected_at_us)
+            .min()
+            .map(|t| t + self.config.reconnect_grace_us);
+        match (self.playback.ends_at_us(), grace) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Advance past songs that ended and drop members whose grace ran out.
+    pub fn on_timeout(&mut self, now: i64) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if let Some(end) = self.playback.ends_at_us().filter(|&end| end <= now) {
+            // Gapless: the next song starts where the last one ended, unless the server was down
+            // for longer than a scheduling hiccup, in which case it starts now.
+            let at = if now - end <= self.config.end_report_tolerance_us {
+                end
+            } else {
+                now
+            };
+            effects.extend(self.advance(now, at, None, PlaybackReason::Ended));
+        }
+        let expired: Vec<MemberId> = self
+            .members
+            .iter()
+            .filter(|(_, m)| {
+                m.disconnected_at_us
+                    .is_some_and(|t| t + self.config.reconnect_grace_us <= now)
+            })
+            .map(|(&id, _)| id)
+            .collect();
+        for id in expired {
+            effects.extend(self.leave(id, "timed-out"));
+        }
+        effects
+    }
+
+    /// The room's full stored form.
+    pub fn snapshot(&self) -> RoomSnapshot {
+        RoomSnapshot {
+            room: self.record(),
+            members: self
+                .members
+                .keys()
+                .map(|&id| self.member_record(id))
+                .collect(),
+            queue: self.queue.entries().iter().map(queue_record).collect(),
+            votes: self
+                .queue
+                .entries()
+                .iter()
+                .flat_map(|e| e.votes.iter().map(|(&m, &v)| (e.song.id, m, v)))
+                .collect(),
+            playback: self.playback_record(),
+        }
+    }
+
+    /// A playback event for `get-playback-state`-style queries from the driver.
+    pub fn playback_event(
+        &self,
+        now: i64,
+        by: Option<MemberId>,
+        reason: PlaybackReason,
+    ) -> PlaybackEvent {
+        PlaybackEvent {
+            playback: self.playback.view(),
+            song: self.playback.current.clone(),
+            position_us: self.playback.position_us(now),
+            room_clock_us: now,
+            by,
+            reason,
+        }
+    }
+
+    fn song_ended(&mut self, now: i64, song_id: SongId) -> Vec<Effect> {
+        let Some(song) = &self.playback.current else {
+            return Vec::new();
+        };
+        if song.id != song_id || !self.playback.is_playing {
+            return Vec::new();
+        }
+        if let Some(d) = song.duration_us {
+            // The server ends known-length songs itself; an early report is a stale or skewed
+            // player, not the end.
+            if self.playback.position_us(now) < d - self.config.end_report_tolerance_us {
+                return Vec::new();
+            }
+        }
+        self.advance(now, now, None, PlaybackReason::Ended)
+    }
+
+    /// Make the top of the queue current from room instant `at`, or stop when the queue is empty.
+    fn advance(
+        &mut self,
+        now: i64,
+        at: i64,
+        by: Option<MemberId>,
+        reason: PlaybackReason,
+    ) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match self.queue.pop_front() {
+            Some(next) => {
+                let id = next.song.id;
+                effects.extend(self.queue_removed_effects(id));
+                self.playback.start(next.song, at, now);
+                effects.extend(self.playback_changed(now, by, reason));
+            }
+            None => {
+                self.playback.stop(now);
+                effects.extend(self.playback_changed(now, by, PlaybackReason::Stopped));
+            }
+        }
+        effects
+    }
+
+    fn add_song(&mut self, now: i64, from: MemberId, input: SongInput) -> Outcome {
+        let added_by_name = self
+            .members
+            .get(&from)
+            .map(|m| m.name.clone())
+            .unwrap_or_default();
+        let (source, title, artist, album, duration_us) = match input {
+            SongInput::Link {
+                url,
+                title,
+                artist,
+                album,
+                duration_us,
+            } => {
+                let source = SongSource::from_link(&url)?;
+                let fallback = match &source {
+                    SongSource::Youtube { video_id } => format!("YouTube video {video_id}"),
+                    SongSource::Spotify { track_id } => format!("Spotify track {track_id}"),
+                    SongSource::Local { .. } => String::new(),
+                };
+                let title =
+                    text::optional("title", title.as_deref(), text::MAX_META)?.unwrap_or(fallback);
+                (source, title, artist, album, duration_us)
+            }
+            SongInput::Local {
+                sha256,
+                codec,
+                title,
+                artist,
+                album,
+                duration_us,
+            } => {
+                let source = SongSource::local(&sha256, &codec)?;
+                let title = text::required("title", &title, text::MAX_META)?;
+                (source, title, artist, album, Some(duration_us))
+            }
+        };
+        let artist = text::optional("artist", artist.as_deref(), text::MAX_META)?;
+        let album = text::optional("album", album.as_deref(), text::MAX_META)?;
+        if let Some(d) = duration_us
+            && !(1..=crate::playback::MAX_POSITION_US).contains(&d)
+        {
+            return Err(RoomError::invalid(
+                "durationUs must be between 1 and 24 hours",
+            ));
+        }
+        if self.queue.len() >= self.config.max_queue {
+            return Err(RoomError::new(
+                ErrorCode::QueueFull,
+                format!("the queue holds at most {} songs", self.config.max_queue),
+            ));
+        }
+        let id = self.next_song_id;
+        self.next_song_id += 1;
+        let song = SongView {
+            id,
+            url: source.canonical_url(),
+            source,
+            title,
+            artist,
+            album,
+            duration_us,
+            added_by: from,
+            added_by_name,
+            added_at_us: now,
+        };
+        let mut effects = vec![Effect::Store(StoreOp::Room(self.record()))];
+        if self.playback.current.is_none() {
+            // An idle room starts the first song it is given.
+            self.playback.start(song, now, now);
+            effects.extend(self.playback_changed(now, Some(from), PlaybackReason::Started));
+            return Ok(effects);
+        }
+        let entry = self.queue.push(song, id);
+        let record = queue_record(entry);
+        let view = entry.view();
+        effects.push(Effect::Store(StoreOp::Song(record)));
+        effects.push(Effect::Send(
+            Recipient::All,
+            ServerMessage::SongAdded {
+                entry: view,
+                order: self.queue.order(),
+            },
+        ));
+        Ok(effects)
+    }
+
+    fn queue_removed_effects(&self, id: SongId) -> Vec<Effect> {
+        vec![
+            Effect::Store(StoreOp::SongGone(id)),
+            Effect::Send(
+                Recipient::All,
+                ServerMessage::SongRemoved {
+                    song_id: id,
+                    order: self.queue.order(),
+                },
+            ),
+        ]
+    }
+
+    fn playback_changed(
+        &self,
+        now: i64,
+        by: Option<MemberId>,
+        reason: PlaybackReason,
+    ) -> Vec<Effect> {
+        let event = self.playback_event(now, by, reason);
+        let msg = match reason {
+            PlaybackReason::Pause => ServerMessage::PlaybackPaused(event),
+            PlaybackReason::Resume => ServerMessage::PlaybackResumed(event),
+            PlaybackReason::Seek => ServerMessage::PlaybackSeeked(event),
+            _ => ServerMessage::PlaybackStateUpdate(event),
+        };
+        vec![
+            Effect::Store(StoreOp::Playback(self.playback_record())),
+            Effect::Send(Recipient::All, msg),
+        ]
+    }
+
+    fn appoint_successor(&mut self, effects: &mut Vec<Effect>) {
+        let pick = |want: Option<Role>| {
+            self.members
+                .iter()
+                .find(|(_, m)| m.connected && want.is_none_or(|r| m.role == r))
+                .map(|(&id, _)| id)
+        };
+        if let Some(id) = pick(Some(Role::Dj)).or_else(|| pick(None)) {
+            self.set_role_inner(id, Role::Host, effects);
+        }
+    }
+
+    fn set_role_inner(&mut self, id: MemberId, role: Role, effects: &mut Vec<Effect>) {
+        let Some(m) = self.members.get_mut(&id) else {
+            return;
+        };
+        if m.role == role {
+            return;
+        }
+        m.role = role;
+        effects.push(Effect::Store(StoreOp::Member(self.member_record(id))));
+        effects.push(Effect::Send(
+            Recipient::All,
+            ServerMessage::MemberUpdated {
+                member: self.member_view(id),
+            },
+        ));
+    }
+
+    fn require(&self, role: Role, action: Action) -> Result<(), RoomError> {
+        if allowed(role, self.policy, action) {
+            return Ok(());
+        }
+        let why = match action {
+            Action::ControlPlayback => format!(
+                "this room lets {} control playback",
+                match self.policy {
+                    ControlPolicy::HostOnly => "only the host",
+                    ControlPolicy::HostAndDjs => "the host and DJs",
+                    ControlPolicy::Everyone => "everyone",
+                }
+            ),
+            Action::ManageQueue => "only the host and DJs manage the queue".to_owned(),
+            Action::Administer => "only the host can do that".to_owned(),
+            Action::Participate => String::new(),
+        };
+        Err(RoomError::forbidden(why))
+    }
+
+    fn require_member(&self, id: MemberId) -> Result<(), RoomError> {
+        if self.members.contains_key(&id) {
+            Ok(())
+        } else {
+            Err(RoomError::new(
+                ErrorCode::MemberNotFound,
+                format!("member {id} is not in the room"),
+            ))
+        }
+    }
+
+    fn joined(&self, now: i64, id: MemberId, token: &str) -> ServerMessage {
+        ServerMessage::RoomJoined(Box::new(RoomJoined {
+            room: RoomView {
+                code: self.code.clone(),
+                name: self.name.clone(),
+                policy: self.policy,
+                has_password: self.password_digest.is_some(),
+            },
+            you: YouView {
+                member_id: id,
+                role: self.role_of(id).unwrap_or(Role::Listener),
+                resume_token: token.to_owned(),
+            },
+            members: self.members.keys().map(|&m| self.member_view(m)).collect(),
+            queue: self.queue.views(),
+            your_votes: self.queue.votes_of(id),
+            playback: self.playback.view(),
+            song: self.playback.current.clone(),
+            position_us: self.playback.position_us(now),
+            room_clock_us: now,
+            chat: self.chat.iter().cloned().collect(),
+        }))
+    }
+
+    fn member_view(&self, id: MemberId) -> MemberView {
+        let m = self.members.get(&id);
+        MemberView {
+            id,
+            name: m.map(|m| m.name.clone()).unwrap_or_default(),
+            role: m.map_or(Role::Listener, |m| m.role),
+            connected: m.is_some_and(|m| m.connected),
+        }
+    }
+
+    fn member_record(&self, id: MemberId) -> MemberRecord {
+        let m = self.members.get(&id);
+        MemberRecord {
+            id,
+            name: m.map(|m| m.name.clone()).unwrap_or_default(),
+            role: m.map_or(Role::Listener, |m| m.role),
+            resume_digest: m.map(|m| m.resume_digest.clone()).unwrap_or_default(),
+        }
+    }
+
+    fn queue_record(&self, id: SongId) -> Option<QueueRecord> {
+        self.queue.get(id).map(queue_record)
+    }
+
+    fn record(&self) -> RoomRecord {
+        RoomRecord {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            policy: self.policy,
+            password_digest: self.password_digest.clone(),
+            host_secret_digest: self.host_secret_digest.clone(),
+            next_member_id: self.next_member_id,
+            next_song_id: self.next_song_id,
+            created_at_us: self.created_at_us,
+        }
+    }
+
+    fn playback_record(&self) -> PlaybackRecord {
+        PlaybackRecord {
+            current: self.playback.current.clone(),
+            started_at_us: self.playback.started_at_us,
+            paused_at_us: self.playback.paused_at_us,
+            is_playing: self.playback.is_playing,
+            last_updated_us: self.playback.last_updated_us,
+        }
+    }
+}
+
+fn queue_record(e: &QueueEntry) -> QueueRecord {
+    QueueRecord {
+        song: e.song.clone(),
+        seq: e.seq,
+        pin: e.pin,
+    }
+}
