@@ -12,6 +12,7 @@ use std::time::Instant;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use room_core::protocol::MemberId;
 use room_core::room::CreateParams;
+use room_core::text;
 use room_core::{
     ClientMessage, ErrorCode, PROTOCOL_VERSION, Room, RoomError, ServerMessage, decode_client,
 };
@@ -33,12 +34,16 @@ pub mod close_code {
     pub const TOO_BIG: u16 = 1009;
     pub const TRY_AGAIN_LATER: u16 = 1013;
     pub const IDLE: u16 = 4000;
+    pub const REPLACED: u16 = 4001;
+    pub const UNSUPPORTED_PROTOCOL: u16 = 4002;
 }
 
 struct Joined {
     room: RoomHandle,
     member: MemberId,
     rx: mpsc::Receiver<Outbound>,
+    /// The last round trip passed on to the room, so only real changes are forwarded.
+    rtt_sent_us: Option<i64>,
 }
 
 struct Conn {
@@ -99,6 +104,11 @@ pub async fn serve(mut ws: WebSocket, shared: Shared) {
                     open = ws.send(Message::Text(text)).await.is_ok();
                 }
                 Some(Outbound::Detached) => joined = None,
+                Some(Outbound::Replaced) => {
+                    joined = None;
+                    close(&mut ws, close_code::REPLACED, "this member resumed on another connection").await;
+                    break;
+                }
                 None => {
                     // The room let go of our queue without a word: we fell behind.
                     close(&mut ws, close_code::TRY_AGAIN_LATER, "fell behind the room; reconnect to resume").await;
@@ -159,37 +169,39 @@ impl Conn {
         msg: Message,
         received: Instant,
     ) -> ControlFlow<()> {
-        let text = match msg {
-            Message::Text(t) => t,
-            Message::Binary(_) => {
-                return self
-                    .reply_error(
-                        ws,
-                        RoomError::new(ErrorCode::MalformedJson, "frames must be JSON text"),
-                        None,
-                    )
-                    .await;
-            }
+        match msg {
             Message::Close(_) => return ControlFlow::Break(()),
             Message::Ping(_) | Message::Pong(_) => return ControlFlow::Continue(()),
-        };
+            Message::Text(_) | Message::Binary(_) => {}
+        }
         inc(&self.shared.metrics.frames_in_total);
         if !self.bucket.try_take(received) {
             return self.refuse_for_rate(ws, received).await;
         }
+        let Message::Text(text) = msg else {
+            let e = RoomError::new(ErrorCode::MalformedJson, "frames must be JSON text");
+            return self.reply_error(ws, e, None).await;
+        };
         let received_us = self.shared.clock.at(received);
         let msg = match decode_client(&text) {
             Ok(m) => m,
             Err((e, kind)) => return self.reply_error(ws, e, kind).await,
         };
         match msg {
-            ClientMessage::ClockPing { client_send_us } => {
+            ClientMessage::ClockPing {
+                client_send_us,
+                rtt_us,
+            } => {
                 let pong = ServerMessage::ClockPong {
                     client_send_us,
                     server_recv_us: received_us,
                     server_send_us: self.shared.clock.now_us(),
                 };
-                send_msg(ws, &pong).await
+                let flow = send_msg(ws, &pong).await;
+                if let (Some(rtt), Some(j)) = (rtt_us, joined.as_mut()) {
+                    self.forward_rtt(j, rtt);
+                }
+                flow
             }
             ClientMessage::Hello { protocol, .. } => {
                 if protocol == PROTOCOL_VERSION {
@@ -199,7 +211,14 @@ impl Conn {
                         ErrorCode::UnsupportedProtocol,
                         format!("this server speaks protocol {PROTOCOL_VERSION}; update the app"),
                     );
-                    self.reply_error(ws, e, Some("hello".into())).await
+                    let _ = self.reply_error(ws, e, Some("hello".into())).await;
+                    close(
+                        ws,
+                        close_code::UNSUPPORTED_PROTOCOL,
+                        "unsupported protocol version",
+                    )
+                    .await;
+                    ControlFlow::Break(())
                 }
             }
             ClientMessage::CreateRoom { .. } | ClientMessage::JoinRoom { .. }
@@ -217,6 +236,11 @@ impl Conn {
                 policy,
                 password,
             } => {
+                // Check the creator's name first, so a bad one cannot leave an empty room behind.
+                if let Err(e) = text::required("displayName", &display_name, text::MAX_DISPLAY_NAME)
+                {
+                    return self.reply_error(ws, e, Some("create-room".into())).await;
+                }
                 let result = self
                     .create_room(ws, &name, policy, password.as_deref())
                     .await;
@@ -224,6 +248,7 @@ impl Conn {
                     Ok((room, host_secret)) => {
                         let request = JoinRequest {
                             display_name,
+                            password,
                             host_secret: Some(host_secret),
                             ..JoinRequest::default()
                         };
@@ -256,6 +281,8 @@ impl Conn {
             }
             other => match joined {
                 Some(j) => {
+                    let kind = other.kind();
+                    let leaving = matches!(other, ClientMessage::LeaveRoom {});
                     let cmd = RoomCommand::Message {
                         member: j.member,
                         conn_id: self.id,
@@ -264,7 +291,11 @@ impl Conn {
                     if j.room.tx.send(cmd).await.is_err() {
                         *joined = None;
                         let e = RoomError::new(ErrorCode::RoomClosed, "the room is closed");
-                        return self.reply_error(ws, e, None).await;
+                        return self.reply_error(ws, e, Some(kind.into())).await;
+                    }
+                    if leaving {
+                        // Out at once, so a join-room right after a leave-room is not refused.
+                        *joined = None;
                     }
                     ControlFlow::Continue(())
                 }
@@ -274,6 +305,24 @@ impl Conn {
                     self.reply_error(ws, e, Some(kind)).await
                 }
             },
+        }
+    }
+
+    /// Pass a changed round-trip estimate on to the room (it sets the room's lead time); small
+    /// changes are not worth a message.
+    fn forward_rtt(&self, j: &mut Joined, rtt_us: i64) {
+        let changed = j
+            .rtt_sent_us
+            .is_none_or(|old| (rtt_us - old).abs() > (old / 5).max(1_000));
+        if changed {
+            let cmd = RoomCommand::Rtt {
+                member: j.member,
+                conn_id: self.id,
+                rtt_us,
+            };
+            if j.room.tx.try_send(cmd).is_ok() {
+                j.rtt_sent_us = Some(rtt_us);
+            }
         }
     }
 
@@ -339,7 +388,12 @@ impl Conn {
         }
         match answer.await {
             Ok(Ok(member)) => {
-                *joined = Some(Joined { room, member, rx });
+                *joined = Some(Joined {
+                    room,
+                    member,
+                    rx,
+                    rtt_sent_us: None,
+                });
                 ControlFlow::Continue(())
             }
             Ok(Err(e)) => self.reply_error(ws, e, Some(kind.into())).await,

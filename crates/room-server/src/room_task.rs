@@ -24,8 +24,10 @@ use crate::state::Shared;
 pub enum Outbound {
     /// A serialised server message, shared by every recipient.
     Frame(Utf8Bytes),
-    /// The connection is no longer in the room (left, replaced by a newer connection, closed).
+    /// The connection is no longer in the room (it left, was timed out, or the room closed).
     Detached,
+    /// The same member resumed on a newer connection; this one should close.
+    Replaced,
 }
 
 /// A connection's end of the room: its id and outbound queue.
@@ -59,6 +61,12 @@ pub enum RoomCommand {
     },
     /// The member's socket closed.
     Dropped { member: MemberId, conn_id: u64 },
+    /// The member's client reported a new round-trip estimate.
+    Rtt {
+        member: MemberId,
+        conn_id: u64,
+        rtt_us: i64,
+    },
 }
 
 /// Where connections send a room's commands.
@@ -152,7 +160,7 @@ impl RoomTask {
                     Ok((id, effects)) => {
                         if let Some(old) = self.links.insert(id, link) {
                             // The same identity resumed on a newer socket; the old one is out.
-                            let _ = old.tx.try_send(Outbound::Detached);
+                            let _ = old.tx.try_send(Outbound::Replaced);
                         }
                         inc(&self.shared.metrics.members_joined_total);
                         if reply.send(Ok(id)).is_err() {
@@ -190,6 +198,15 @@ impl RoomTask {
                         };
                         self.apply(vec![Effect::Send(Recipient::Only(member), msg)]);
                     }
+                }
+            }
+            RoomCommand::Rtt {
+                member,
+                conn_id,
+                rtt_us,
+            } => {
+                if self.is_current(member, conn_id) {
+                    self.room.observe_rtt(member, rtt_us);
                 }
             }
             RoomCommand::Dropped { member, conn_id } => {

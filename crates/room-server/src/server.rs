@@ -99,10 +99,10 @@ pub async fn run(
     if timeout(DRAIN_TIMEOUT, shared.tracker.wait()).await.is_err() {
         tracing::warn!("some connections did not close in time");
     }
-    if let Some(store) = &shared.store {
-        if let Err(e) = store.flush().await {
-            tracing::error!(error = %e, "the store could not write its last changes");
-        }
+    if let Some(store) = &shared.store
+        && let Err(e) = store.flush().await
+    {
+        tracing::error!(error = %e, "the store could not write its last changes");
     }
     tracing::info!("stopped");
     Ok(())

@@ -130,6 +130,14 @@ impl Client {
         }
     }
 
+    /// Discard whatever arrives until the server has been quiet for a little longer than one
+    /// presence batch.
+    pub async fn drain(&mut self) {
+        while let Ok(Some(Ok(_))) =
+            tokio::time::timeout(Duration::from_millis(250), self.ws.next()).await
+        {}
+    }
+
     /// Skip messages until one matches.
     pub async fn recv_until(
         &mut self,
@@ -204,7 +212,9 @@ impl Client {
     }
 }
 
-/// A host and `n` listeners in a fresh room; every join delta already consumed by the host.
+/// A host and `n` listeners in a fresh room. Returns once the host has seen every listener in a
+/// `presence` batch and every client's pending messages are drained, so the next message each
+/// receives is caused by what the test does next.
 pub async fn room_with_listeners(
     server: &TestServer,
     policy: &str,
@@ -216,9 +226,17 @@ pub async fn room_with_listeners(
     for i in 0..n {
         let mut c = Client::connect(server).await;
         c.join(&code, &format!("Listener {i}")).await;
-        host.recv_until(|m| matches!(m, ServerMessage::MemberJoined { .. }))
-            .await;
         listeners.push(c);
+    }
+    let mut seen = 0;
+    while seen < n {
+        if let ServerMessage::Presence { joined, .. } = host.recv().await {
+            seen += joined.len();
+        }
+    }
+    host.drain().await;
+    for c in &mut listeners {
+        c.drain().await;
     }
     (host, code, listeners)
 }
