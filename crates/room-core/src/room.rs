@@ -4,7 +4,7 @@
 //! out — messages to send, state to store. The driver owns sockets, clocks and randomness; fresh
 //! secrets are passed in.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::error::{ErrorCode, RoomError};
 use crate::persist::{
@@ -13,8 +13,8 @@ use crate::persist::{
 use crate::playback::PlaybackState;
 use crate::policy::{Action, ControlPolicy, Role, allowed};
 use crate::protocol::{
-    ChatView, ClientMessage, MemberId, MemberView, PlaybackEvent, PlaybackReason, RoomJoined,
-    RoomView, ServerMessage, SongId, SongInput, SongView, YouView,
+    ChatView, ClientMessage, MemberGone, MemberId, MemberView, PlaybackEvent, PlaybackReason,
+    RoomJoined, RoomView, ServerMessage, SongId, SongInput, SongView, VoteView, YouView,
 };
 use crate::queue::{Queue, QueueEntry};
 use crate::secret;
@@ -31,6 +31,17 @@ pub struct RoomConfig {
     pub chat_history: usize,
     /// A listener's `song-ended` for a song of known length counts only this close to its end.
     pub end_report_tolerance_us: i64,
+    /// Presence changes are sent in one `presence` message at most this often, so join storms
+    /// and mass disconnects cost a few messages per member rather than one per change.
+    pub presence_batch_us: i64,
+    /// How long a new song waits for the players of members who asked to be waited for.
+    pub ready_timeout_us: i64,
+    /// Bounds of the lead time: how far ahead of "now" start, pause, resume and seek are
+    /// scheduled so every listener acts at the same instant.
+    pub min_lead_us: i64,
+    pub max_lead_us: i64,
+    /// A room nobody has been connected to for this long is closed and forgotten.
+    pub empty_room_ttl_us: i64,
 }
 
 impl Default for RoomConfig {
@@ -41,6 +52,11 @@ impl Default for RoomConfig {
             max_queue: 500,
             chat_history: 50,
             end_report_tolerance_us: 5_000_000,
+            presence_batch_us: 100_000,
+            ready_timeout_us: 3_000_000,
+            min_lead_us: 50_000,
+            max_lead_us: 1_500_000,
+            empty_room_ttl_us: 24 * 3600 * 1_000_000,
         }
     }
 }
@@ -88,6 +104,10 @@ struct Member {
     resume_digest: String,
     connected: bool,
     disconnected_at_us: Option<i64>,
+    /// The member's round trip as its client last reported it; sets the room's lead time.
+    rtt_us: Option<i64>,
+    /// The member's player asked to be waited for before a song starts.
+    wait_for_me: bool,
 }
 
 #[derive(Debug)]
@@ -105,7 +125,22 @@ pub struct Room {
     next_song_id: SongId,
     next_chat_id: u64,
     chat: VecDeque<ChatView>,
+    /// Presence changes not yet sent, and when they are due.
+    presence: BTreeMap<MemberId, PresenceChange>,
+    presence_due_us: Option<i64>,
+    /// Players the waiting song still waits for, and until when.
+    ready_pending: BTreeSet<MemberId>,
+    ready_deadline_us: Option<i64>,
+    /// Since when nobody has been connected.
+    empty_since_us: Option<i64>,
     config: RoomConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PresenceChange {
+    Joined,
+    Updated,
+    Left(String),
 }
 
 type Outcome = Result<Vec<Effect>, RoomError>;
@@ -148,6 +183,11 @@ impl Room {
             next_song_id: 1,
             next_chat_id: 1,
             chat: VecDeque::new(),
+            presence: BTreeMap::new(),
+            presence_due_us: None,
+            ready_pending: BTreeSet::new(),
+            ready_deadline_us: None,
+            empty_since_us: Some(now),
             config,
         };
         let effects = vec![
@@ -211,6 +251,8 @@ impl Room {
                             resume_digest: m.resume_digest,
                             connected: false,
                             disconnected_at_us: Some(now),
+                            rtt_us: None,
+                            wait_for_me: false,
                         },
                     )
                 })
@@ -222,11 +264,18 @@ impl Room {
                 paused_at_us: playback.paused_at_us,
                 is_playing: playback.is_playing,
                 last_updated_us: playback.last_updated_us,
+                effective_at_us: playback.last_updated_us,
+                waiting: false,
             },
             next_member_id: room.next_member_id.max(max_member + 1),
             next_song_id: room.next_song_id.max(max_song + 1),
             next_chat_id: 1,
             chat: VecDeque::new(),
+            presence: BTreeMap::new(),
+            presence_due_us: None,
+            ready_pending: BTreeSet::new(),
+            ready_deadline_us: None,
+            empty_since_us: Some(now),
             config,
         }
     }
@@ -318,7 +367,7 @@ impl Room {
                 .map(|(&id, _)| id)
                 .collect();
             for other in stand_ins {
-                self.set_role_inner(other, Role::Dj, &mut effects);
+                self.set_role_inner(now, other, Role::Dj, &mut effects);
             }
         }
         self.members.insert(
@@ -329,6 +378,8 @@ impl Room {
                 resume_digest: secret::digest("resume", &self.code, fresh_token),
                 connected: true,
                 disconnected_at_us: None,
+                rtt_us: None,
+                wait_for_me: false,
             },
         );
         effects.push(Effect::Store(StoreOp::Member(self.member_record(id))));
@@ -337,12 +388,8 @@ impl Room {
             Recipient::Only(id),
             self.joined(now, id, fresh_token),
         ));
-        effects.push(Effect::Send(
-            Recipient::AllBut(id),
-            ServerMessage::MemberJoined {
-                member: self.member_view(id),
-            },
-        ));
+        self.note_presence(now, id, PresenceChange::Joined);
+        self.empty_since_us = None;
         Ok((id, effects))
     }
 
@@ -360,20 +407,23 @@ impl Room {
                 )
             })?;
         let mut effects = Vec::new();
+        let nobody_hosts = !self.members.values().any(|m| m.role == Role::Host);
         if let Some(m) = self.members.get_mut(&id) {
             m.connected = true;
             m.disconnected_at_us = None;
+            // The host left while nobody was connected to succeed it: the first member back
+            // hosts, as the first to join an empty room does.
+            if nobody_hosts {
+                m.role = Role::Host;
+                effects.push(Effect::Store(StoreOp::Member(self.member_record(id))));
+            }
         }
         effects.push(Effect::Send(
             Recipient::Only(id),
             self.joined(now, id, token),
         ));
-        effects.push(Effect::Send(
-            Recipient::AllBut(id),
-            ServerMessage::MemberUpdated {
-                member: self.member_view(id),
-            },
-        ));
+        self.note_presence(now, id, PresenceChange::Updated);
+        self.empty_since_us = None;
         Ok((id, effects))
     }
 
@@ -387,34 +437,33 @@ impl Room {
         }
         m.connected = false;
         m.disconnected_at_us = Some(now);
-        vec![Effect::Send(
-            Recipient::AllBut(id),
-            ServerMessage::MemberUpdated {
-                member: self.member_view(id),
-            },
-        )]
+        self.note_presence(now, id, PresenceChange::Updated);
+        self.someone_gone(now, id)
     }
 
     /// The member left on purpose (or its grace ran out): forget it, hand on the host role.
-    pub fn leave(&mut self, id: MemberId, reason: &str) -> Vec<Effect> {
+    pub fn leave(&mut self, now: i64, id: MemberId, reason: &str) -> Vec<Effect> {
         let Some(gone) = self.members.remove(&id) else {
             return Vec::new();
         };
-        let mut effects = vec![
-            Effect::Detach(id),
-            Effect::Store(StoreOp::MemberGone(id)),
-            Effect::Send(
-                Recipient::All,
-                ServerMessage::MemberLeft {
-                    member_id: id,
-                    reason: reason.to_owned(),
-                },
-            ),
-        ];
+        let mut effects = vec![Effect::Detach(id), Effect::Store(StoreOp::MemberGone(id))];
+        self.note_presence(now, id, PresenceChange::Left(reason.to_owned()));
         if gone.role == Role::Host {
-            self.appoint_successor(&mut effects);
+            self.appoint_successor(now, &mut effects);
         }
+        effects.extend(self.someone_gone(now, id));
         effects
+    }
+
+    /// After a member dropped or left: stop waiting for its player, note an empty room.
+    fn someone_gone(&mut self, now: i64, id: MemberId) -> Vec<Effect> {
+        if self.connected_count() == 0 {
+            self.empty_since_us.get_or_insert(now);
+        }
+        if self.ready_pending.remove(&id) {
+            return self.start_if_ready(now);
+        }
+        Vec::new()
     }
 
     /// Handle one message from a joined member.
@@ -428,17 +477,19 @@ impl Room {
         match msg {
             ClientMessage::PausePlayback {} => {
                 self.require(role, Action::ControlPlayback)?;
-                self.playback.pause(now)?;
+                self.playback.pause(now, now + self.lead_us())?;
+                self.end_wait();
                 Ok(self.playback_changed(now, Some(from), PlaybackReason::Pause))
             }
             ClientMessage::ResumePlayback {} => {
                 self.require(role, Action::ControlPlayback)?;
-                self.playback.resume(now)?;
+                self.playback.resume(now, now + self.lead_us())?;
+                self.end_wait();
                 Ok(self.playback_changed(now, Some(from), PlaybackReason::Resume))
             }
             ClientMessage::SeekPlayback { position_us } => {
                 self.require(role, Action::ControlPlayback)?;
-                self.playback.seek(now, position_us)?;
+                self.playback.seek(now, now + self.lead_us(), position_us)?;
                 Ok(self.playback_changed(now, Some(from), PlaybackReason::Seek))
             }
             ClientMessage::PlayNext { current_song_id } => {
@@ -456,11 +507,10 @@ impl Room {
                 self.require(role, Action::ControlPlayback)?;
                 let entry = self.queue.remove(song_id)?;
                 let mut effects = self.queue_removed_effects(song_id);
-                self.playback.start(entry.song, now, now);
-                effects.extend(self.playback_changed(now, Some(from), PlaybackReason::PlayNow));
+                effects.extend(self.begin(now, entry.song, Some(from), PlaybackReason::PlayNow));
                 Ok(effects)
             }
-            ClientMessage::SongEnded { song_id } => Ok(self.song_ended(now, song_id)),
+            ClientMessage::SongEnded { song_id } => Ok(self.song_ended(now, role, song_id)),
             ClientMessage::GetPlaybackState {} => Ok(vec![Effect::Send(
                 Recipient::Only(from),
                 ServerMessage::PlaybackStateUpdate(self.playback_event(
@@ -472,7 +522,7 @@ impl Room {
             ClientMessage::AddSong { song } => self.add_song(now, from, song),
             ClientMessage::RemoveSong { song_id } => {
                 let added_by = self.queue.get(song_id).map(|e| e.song.added_by);
-                if added_by != Some(from) {
+                if added_by.is_some() && added_by != Some(from) {
                     self.require(role, Action::ManageQueue)?;
                 }
                 self.queue.remove(song_id)?;
@@ -566,7 +616,7 @@ impl Room {
                 }
                 self.require_member(member_id)?;
                 let mut effects = Vec::new();
-                self.set_role_inner(member_id, new_role, &mut effects);
+                self.set_role_inner(now, member_id, new_role, &mut effects);
                 Ok(effects)
             }
             ClientMessage::TransferHost { member_id } => {
@@ -574,8 +624,8 @@ impl Room {
                 self.require_member(member_id)?;
                 let mut effects = Vec::new();
                 if member_id != from {
-                    self.set_role_inner(member_id, Role::Host, &mut effects);
-                    self.set_role_inner(from, Role::Dj, &mut effects);
+                    self.set_role_inner(now, member_id, Role::Host, &mut effects);
+                    self.set_role_inner(now, from, Role::Dj, &mut effects);
                 }
                 Ok(effects)
             }
@@ -600,7 +650,24 @@ impl Room {
                     Effect::Closed,
                 ])
             }
-            ClientMessage::LeaveRoom {} => Ok(self.leave(from, "left")),
+            ClientMessage::LeaveRoom {} => Ok(self.leave(now, from, "left")),
+            ClientMessage::PlayerReady { song_id } => {
+                if self.playback.waiting && self.playback.song_id() == Some(song_id) {
+                    self.ready_pending.remove(&from);
+                    return Ok(self.start_if_ready(now));
+                }
+                Ok(Vec::new())
+            }
+            ClientMessage::SetWaitForMe { wait } => {
+                if let Some(m) = self.members.get_mut(&from) {
+                    m.wait_for_me = wait;
+                }
+                if !wait {
+                    self.ready_pending.remove(&from);
+                    return Ok(self.start_if_ready(now));
+                }
+                Ok(Vec::new())
+            }
             ClientMessage::Hello { .. }
             | ClientMessage::CreateRoom { .. }
             | ClientMessage::JoinRoom { .. }
@@ -620,13 +687,20 @@ impl Room {
             .filter_map(|m| m.disconnected_at_us)
             .min()
             .map(|t| t + self.config.reconnect_grace_us);
-        match (self.playback.ends_at_us(), grace) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [
+            self.playback.ends_at_us(),
+            grace,
+            self.presence_due_us,
+            self.ready_deadline_us,
+            self.empty_since_us
+                .map(|t| t + self.config.empty_room_ttl_us),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
-    /// Advance past songs that ended and drop members whose grace ran out.
+    /// Advance past songs that ended, drop members whose grace ran out, send due presence.
     pub fn on_timeout(&mut self, now: i64) -> Vec<Effect> {
         let mut effects = Vec::new();
         if let Some(end) = self.playback.ends_at_us().filter(|&end| end <= now) {
@@ -649,7 +723,19 @@ impl Room {
             .map(|(&id, _)| id)
             .collect();
         for id in expired {
-            effects.extend(self.leave(id, "timed-out"));
+            effects.extend(self.leave(now, id, "timed-out"));
+        }
+        effects.extend(self.start_if_ready(now));
+        if self
+            .empty_since_us
+            .is_some_and(|t| t + self.config.empty_room_ttl_us <= now)
+        {
+            effects.push(Effect::Store(StoreOp::RoomGone));
+            effects.push(Effect::Closed);
+            return effects;
+        }
+        if self.presence_due_us.is_some_and(|due| due <= now) {
+            effects.extend(self.flush_presence());
         }
         effects
     }
@@ -691,19 +777,24 @@ impl Room {
         }
     }
 
-    fn song_ended(&mut self, now: i64, song_id: SongId) -> Vec<Effect> {
+    fn song_ended(&mut self, now: i64, role: Role, song_id: SongId) -> Vec<Effect> {
         let Some(song) = &self.playback.current else {
             return Vec::new();
         };
         if song.id != song_id || !self.playback.is_playing {
             return Vec::new();
         }
-        if let Some(d) = song.duration_us {
+        match song.duration_us {
             // The server ends known-length songs itself; an early report is a stale or skewed
             // player, not the end.
-            if self.playback.position_us(now) < d - self.config.end_report_tolerance_us {
+            Some(d) if self.playback.position_us(now) < d - self.config.end_report_tolerance_us => {
                 return Vec::new();
             }
+            Some(_) => {}
+            // Without a known length only someone who could skip anyway may end the song, so a
+            // listener cannot skip for everyone under a host-only policy.
+            None if !allowed(role, self.policy, Action::ControlPlayback) => return Vec::new(),
+            None => {}
         }
         self.advance(now, now, None, PlaybackReason::Ended)
     }
@@ -721,15 +812,86 @@ impl Room {
             Some(next) => {
                 let id = next.song.id;
                 effects.extend(self.queue_removed_effects(id));
-                self.playback.start(next.song, at, now);
-                effects.extend(self.playback_changed(now, by, reason));
+                if reason == PlaybackReason::Ended {
+                    // Gapless: players have the top of the queue loaded; no waiting.
+                    self.end_wait();
+                    self.playback.start(next.song, at, now);
+                    effects.extend(self.playback_changed(now, by, reason));
+                } else {
+                    effects.extend(self.begin(now, next.song, by, reason));
+                }
             }
             None => {
+                self.end_wait();
                 self.playback.stop(now);
                 effects.extend(self.playback_changed(now, by, PlaybackReason::Stopped));
             }
         }
         effects
+    }
+
+    /// Make `song` current: wait for the players of members who asked for it (up to
+    /// `ready_timeout_us`), or start it a lead time from now when nobody did.
+    fn begin(
+        &mut self,
+        now: i64,
+        song: SongView,
+        by: Option<MemberId>,
+        reason: PlaybackReason,
+    ) -> Vec<Effect> {
+        self.ready_pending = self
+            .members
+            .iter()
+            .filter(|(_, m)| m.connected && m.wait_for_me)
+            .map(|(&id, _)| id)
+            .collect();
+        if self.ready_pending.is_empty() {
+            self.end_wait();
+            self.playback.start(song, now + self.lead_us(), now);
+        } else {
+            self.ready_deadline_us = Some(now + self.config.ready_timeout_us);
+            self.playback.load_waiting(song, now);
+        }
+        self.playback_changed(now, by, reason)
+    }
+
+    /// Start the waiting song once no player is pending (or the wait ran out).
+    fn start_if_ready(&mut self, now: i64) -> Vec<Effect> {
+        let expired = self.ready_deadline_us.is_some_and(|d| d <= now);
+        if !self.playback.waiting || !(self.ready_pending.is_empty() || expired) {
+            return Vec::new();
+        }
+        self.end_wait();
+        if self.playback.resume(now, now + self.lead_us()).is_err() {
+            return Vec::new();
+        }
+        self.playback_changed(now, None, PlaybackReason::Ready)
+    }
+
+    fn end_wait(&mut self) {
+        self.ready_pending.clear();
+        self.ready_deadline_us = None;
+    }
+
+    /// How far ahead changes are scheduled: enough for the slowest connected member's message to
+    /// arrive and its player to act, within `min_lead_us..=max_lead_us`; none while no member has
+    /// reported a round trip (nothing to schedule against).
+    pub fn lead_us(&self) -> i64 {
+        self.members
+            .values()
+            .filter(|m| m.connected)
+            .filter_map(|m| m.rtt_us)
+            .max()
+            .map_or(0, |rtt| {
+                (rtt * 3 / 2 + 40_000).clamp(self.config.min_lead_us, self.config.max_lead_us)
+            })
+    }
+
+    /// A member's client reported its round trip to the server (clamped to 0..=10 s).
+    pub fn observe_rtt(&mut self, id: MemberId, rtt_us: i64) {
+        if let Some(m) = self.members.get_mut(&id) {
+            m.rtt_us = Some(rtt_us.clamp(0, 10_000_000));
+        }
     }
 
     fn add_song(&mut self, now: i64, from: MemberId, input: SongInput) -> Outcome {
@@ -801,8 +963,7 @@ impl Room {
         let mut effects = vec![Effect::Store(StoreOp::Room(self.record()))];
         if self.playback.current.is_none() {
             // An idle room starts the first song it is given.
-            self.playback.start(song, now, now);
-            effects.extend(self.playback_changed(now, Some(from), PlaybackReason::Started));
+            effects.extend(self.begin(now, song, Some(from), PlaybackReason::Started));
             return Ok(effects);
         }
         let entry = self.queue.push(song, id);
@@ -851,7 +1012,7 @@ impl Room {
         ]
     }
 
-    fn appoint_successor(&mut self, effects: &mut Vec<Effect>) {
+    fn appoint_successor(&mut self, now: i64, effects: &mut Vec<Effect>) {
         let pick = |want: Option<Role>| {
             self.members
                 .iter()
@@ -859,11 +1020,11 @@ impl Room {
                 .map(|(&id, _)| id)
         };
         if let Some(id) = pick(Some(Role::Dj)).or_else(|| pick(None)) {
-            self.set_role_inner(id, Role::Host, effects);
+            self.set_role_inner(now, id, Role::Host, effects);
         }
     }
 
-    fn set_role_inner(&mut self, id: MemberId, role: Role, effects: &mut Vec<Effect>) {
+    fn set_role_inner(&mut self, now: i64, id: MemberId, role: Role, effects: &mut Vec<Effect>) {
         let Some(m) = self.members.get_mut(&id) else {
             return;
         };
@@ -872,12 +1033,50 @@ impl Room {
         }
         m.role = role;
         effects.push(Effect::Store(StoreOp::Member(self.member_record(id))));
-        effects.push(Effect::Send(
+        self.note_presence(now, id, PresenceChange::Updated);
+    }
+
+    /// Record a presence change for the next `presence` batch, due `presence_batch_us` after the
+    /// first change it holds.
+    fn note_presence(&mut self, now: i64, id: MemberId, change: PresenceChange) {
+        let merged = match (self.presence.remove(&id), change) {
+            (Some(PresenceChange::Joined), PresenceChange::Updated) => Some(PresenceChange::Joined),
+            // Came and went within one batch: nobody needs to hear of it.
+            (Some(PresenceChange::Joined), PresenceChange::Left(_)) => None,
+            (_, change) => Some(change),
+        };
+        if let Some(change) = merged {
+            self.presence.insert(id, change);
+        }
+        self.presence_due_us
+            .get_or_insert(now + self.config.presence_batch_us);
+    }
+
+    /// The pending presence batch as one message to everyone, if anything changed.
+    fn flush_presence(&mut self) -> Option<Effect> {
+        self.presence_due_us = None;
+        if self.presence.is_empty() {
+            return None;
+        }
+        let (mut joined, mut updated, mut left) = (Vec::new(), Vec::new(), Vec::new());
+        for (id, change) in std::mem::take(&mut self.presence) {
+            match change {
+                PresenceChange::Joined => joined.push(self.member_view(id)),
+                PresenceChange::Updated => updated.push(self.member_view(id)),
+                PresenceChange::Left(reason) => left.push(MemberGone {
+                    member_id: id,
+                    reason,
+                }),
+            }
+        }
+        Some(Effect::Send(
             Recipient::All,
-            ServerMessage::MemberUpdated {
-                member: self.member_view(id),
+            ServerMessage::Presence {
+                joined,
+                updated,
+                left,
             },
-        ));
+        ))
     }
 
     fn require(&self, role: Role, action: Action) -> Result<(), RoomError> {
@@ -926,7 +1125,12 @@ impl Room {
             },
             members: self.members.keys().map(|&m| self.member_view(m)).collect(),
             queue: self.queue.views(),
-            your_votes: self.queue.votes_of(id),
+            your_votes: self
+                .queue
+                .votes_of(id)
+                .into_iter()
+                .map(|(song_id, vote)| VoteView { song_id, vote })
+                .collect(),
             playback: self.playback.view(),
             song: self.playback.current.clone(),
             position_us: self.playback.position_us(now),

@@ -39,10 +39,23 @@ pub enum ClientMessage {
         host_secret: Option<String>,
     },
     LeaveRoom {},
-    /// NTP-style clock sample request; `clientSendUs` is echoed in `clock-pong`.
+    /// NTP-style clock sample request; `clientSendUs` is echoed in `clock-pong`. `rttUs`, the
+    /// client's current round-trip estimate, lets the room pick how far ahead to schedule changes.
     #[serde(rename_all = "camelCase")]
     ClockPing {
         client_send_us: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rtt_us: Option<i64>,
+    },
+    /// The member's player has loaded `songId` and can start it at once.
+    #[serde(rename_all = "camelCase")]
+    PlayerReady {
+        song_id: SongId,
+    },
+    /// Whether the room should wait for this member's player before starting a song (default
+    /// true). A member on a slow link can opt out and join at the running position instead.
+    SetWaitForMe {
+        wait: bool,
     },
     PausePlayback {},
     ResumePlayback {},
@@ -145,6 +158,8 @@ impl ClientMessage {
             Self::JoinRoom { .. } => "join-room",
             Self::LeaveRoom {} => "leave-room",
             Self::ClockPing { .. } => "clock-ping",
+            Self::PlayerReady { .. } => "player-ready",
+            Self::SetWaitForMe { .. } => "set-wait-for-me",
             Self::PausePlayback {} => "pause-playback",
             Self::ResumePlayback {} => "resume-playback",
             Self::SeekPlayback { .. } => "seek-playback",
@@ -172,6 +187,8 @@ impl ClientMessage {
         "join-room",
         "leave-room",
         "clock-ping",
+        "player-ready",
+        "set-wait-for-me",
         "pause-playback",
         "resume-playback",
         "seek-playback",

@@ -12,8 +12,8 @@ pub use client::{ClientMessage, SongInput};
 pub use decode::decode_client;
 pub use server::{PlaybackEvent, PlaybackReason, RoomJoined, ServerMessage};
 pub use views::{
-    ChatView, MemberId, MemberView, PlaybackView, QueueEntryView, RoomView, SongId, SongView,
-    YouView,
+    ChatView, MemberGone, MemberId, MemberView, PlaybackView, QueueEntryView, RoomView, SongId,
+    SongView, VoteView, YouView,
 };
 
 /// The protocol version this build speaks. A client announcing another major version is refused.

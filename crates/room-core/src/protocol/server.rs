@@ -1,12 +1,10 @@
 //! Server to client messages.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::views::{
-    ChatView, MemberId, MemberView, PlaybackView, QueueEntryView, RoomView, SongId, SongView,
-    YouView,
+    ChatView, MemberGone, MemberId, MemberView, PlaybackView, QueueEntryView, RoomView, SongId,
+    SongView, VoteView, YouView,
 };
 use crate::error::ErrorCode;
 use crate::policy::ControlPolicy;
@@ -29,19 +27,14 @@ pub enum ServerMessage {
     },
     /// Everything a newcomer needs, stamped with the room clock.
     RoomJoined(Box<RoomJoined>),
-    /// A member joined (sent to everyone else; a delta, never the whole list).
-    MemberJoined {
-        member: MemberView,
-    },
-    /// A member left, was dropped after its reconnect grace, or the room closed it.
-    #[serde(rename_all = "camelCase")]
-    MemberLeft {
-        member_id: MemberId,
-        reason: String,
-    },
-    /// A member's role or connection state changed.
-    MemberUpdated {
-        member: MemberView,
+    /// Presence changes since the last `presence`, batched: a room sends at most one every
+    /// `presenceBatchUs` (100 ms), so a thousand joins cost a handful of messages per member,
+    /// not a thousand. Deltas only, never the whole list. Apply by member id (upsert `joined`
+    /// and `updated`, remove `left`); a batch may name the receiver itself.
+    Presence {
+        joined: Vec<MemberView>,
+        updated: Vec<MemberView>,
+        left: Vec<MemberGone>,
     },
     /// The room's control policy changed.
     PolicyChanged {
@@ -106,8 +99,8 @@ pub struct RoomJoined {
     pub members: Vec<MemberView>,
     /// In play order.
     pub queue: Vec<QueueEntryView>,
-    /// This member's own votes, by song id.
-    pub your_votes: BTreeMap<SongId, i8>,
+    /// This member's own votes. (A list, not a map: JSON object keys would be strings.)
+    pub your_votes: Vec<VoteView>,
     pub playback: PlaybackView,
     pub song: Option<SongView>,
     /// Where the newcomer should be at `roomClockUs` (the paused position when paused).
@@ -146,6 +139,8 @@ pub enum PlaybackReason {
     Started,
     /// The queue ran out.
     Stopped,
+    /// The song that was waiting for members' players starts (all ready, or the wait ran out).
+    Ready,
     /// Answer to `get-playback-state`.
     Requested,
 }

@@ -29,6 +29,24 @@ pub struct MemberView {
     pub connected: bool,
 }
 
+/// One of a member's own votes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VoteView {
+    pub song_id: SongId,
+    /// 1 up, -1 down.
+    pub vote: i8,
+}
+
+/// A member that left (or was dropped after its reconnect grace, or whose room closed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberGone {
+    pub member_id: MemberId,
+    /// `left`, `timed-out`.
+    pub reason: String,
+}
+
 /// What a newly joined member learns about itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -74,6 +92,9 @@ pub struct QueueEntryView {
 /// The original design's `PlaybackState`, on the room clock.
 ///
 /// Position is `now - startedAt` while playing and `pausedAt - startedAt` while paused.
+/// Changes take effect at `effectiveAtUs`, slightly after they are sent, so every listener acts
+/// at the same instant: before it, a listener keeps following the state it had (a newcomer holds
+/// at `effectiveAtUs - startedAt` when playing, and keeps playing until `pausedAt` when paused).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlaybackView {
@@ -82,6 +103,13 @@ pub struct PlaybackView {
     pub paused_at_us: Option<i64>,
     pub is_playing: bool,
     pub last_updated_us: i64,
+    /// The room instant from which this state holds.
+    #[serde(default)]
+    pub effective_at_us: i64,
+    /// The current song is loaded but the room is waiting (a few seconds at most) for members'
+    /// players to report `player-ready` before it starts.
+    #[serde(default)]
+    pub waiting: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
