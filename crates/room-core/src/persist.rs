@@ -7,7 +7,7 @@
 use crate::policy::{ControlPolicy, Role};
 use crate::protocol::{MemberId, SongId, SongView};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct RoomRecord {
     pub code: String,
     pub name: String,
@@ -19,7 +19,7 @@ pub struct RoomRecord {
     pub created_at_us: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct MemberRecord {
     pub id: MemberId,
     pub name: String,
@@ -71,4 +71,59 @@ pub enum StoreOp {
     Playback(PlaybackRecord),
     /// The room was closed: delete everything about it.
     RoomGone,
+}
+
+/// Digests stay out of logs: `{:?}` of a record (or of an op or effect holding one) shows that a
+/// secret is set, never its digest.
+impl std::fmt::Debug for RoomRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoomRecord")
+            .field("code", &self.code)
+            .field("name", &self.name)
+            .field("policy", &self.policy)
+            .field("has_password", &self.password_digest.is_some())
+            .field("next_member_id", &self.next_member_id)
+            .field("next_song_id", &self.next_song_id)
+            .field("created_at_us", &self.created_at_us)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for MemberRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemberRecord")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_digests() {
+        let room = RoomRecord {
+            code: "ABCDEF".into(),
+            name: "n".into(),
+            policy: crate::ControlPolicy::Everyone,
+            password_digest: Some("feedface".into()),
+            host_secret_digest: "deadbeef".into(),
+            next_member_id: 1,
+            next_song_id: 1,
+            created_at_us: 0,
+        };
+        let member = MemberRecord {
+            id: 1,
+            name: "m".into(),
+            role: crate::Role::Host,
+            resume_digest: "cafebabe".into(),
+        };
+        let text = format!("{:?} {:?}", StoreOp::Room(room), StoreOp::Member(member));
+        for secret in ["feedface", "deadbeef", "cafebabe"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+    }
 }

@@ -81,7 +81,7 @@ pub enum Effect {
 }
 
 /// Fields of `create-room`, validated by [`Room::create`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CreateParams<'a> {
     pub name: &'a str,
     pub policy: ControlPolicy,
@@ -89,7 +89,7 @@ pub struct CreateParams<'a> {
 }
 
 /// Fields of `join-room`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct JoinParams<'a> {
     pub display_name: &'a str,
     pub password: Option<&'a str>,
@@ -97,7 +97,7 @@ pub struct JoinParams<'a> {
     pub host_secret: Option<&'a str>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Member {
     name: String,
     role: Role,
@@ -110,7 +110,6 @@ struct Member {
     wait_for_me: bool,
 }
 
-#[derive(Debug)]
 pub struct Room {
     code: String,
     name: String,
@@ -144,6 +143,41 @@ enum PresenceChange {
 }
 
 type Outcome = Result<Vec<Effect>, RoomError>;
+
+// Secrets and their digests never reach `{:?}` output (and so never a log line).
+impl std::fmt::Debug for CreateParams<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateParams")
+            .field("name", &self.name)
+            .field("policy", &self.policy)
+            .field("has_password", &self.password.is_some())
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for JoinParams<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JoinParams")
+            .field("display_name", &self.display_name)
+            .field("has_password", &self.password.is_some())
+            .field("has_resume_token", &self.resume_token.is_some())
+            .field("has_host_secret", &self.host_secret.is_some())
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Room {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Room")
+            .field("code", &self.code)
+            .field("name", &self.name)
+            .field("policy", &self.policy)
+            .field("members", &self.members.len())
+            .field("queue", &self.queue.len())
+            .field("playback", &self.playback)
+            .finish_non_exhaustive()
+    }
+}
 
 impl Room {
     /// A new, empty room. The creator then joins with `host_secret` to become its host.

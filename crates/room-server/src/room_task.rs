@@ -38,7 +38,7 @@ pub struct ConnLink {
 }
 
 /// The owned fields of a `join-room`.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct JoinRequest {
     pub display_name: String,
     pub password: Option<String>,
@@ -46,7 +46,15 @@ pub struct JoinRequest {
     pub host_secret: Option<String>,
 }
 
-#[derive(Debug)]
+impl std::fmt::Debug for JoinRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JoinRequest")
+            .field("display_name", &self.display_name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What connections ask of their room. (No `Debug`: a join carries a fresh resume token.)
 pub enum RoomCommand {
     Join {
         request: JoinRequest,
