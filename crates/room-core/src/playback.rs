@@ -42,12 +42,16 @@ impl PlaybackState {
     }
 
     /// The song position at `now`, clamped to the song (0 when nothing is current).
+    ///
+    /// Scheduled changes count from their instant: a start or resume not yet effective holds at
+    /// its starting position, and a pause not yet effective is still playing.
     pub fn position_us(&self, now: i64) -> i64 {
         let Some(song) = &self.current else { return 0 };
         let at = if self.is_playing {
-            now
+            now.max(self.effective_at_us)
         } else {
-            self.paused_at_us.unwrap_or(self.started_at_us)
+            let paused_at = self.paused_at_us.unwrap_or(self.started_at_us);
+            paused_at.min(now.max(self.started_at_us))
         };
         let pos = (at - self.started_at_us).max(0);
         match song.duration_us {
@@ -133,6 +137,14 @@ impl PlaybackState {
         self.require_song()?;
         if self.is_playing {
             return Err(RoomError::new(ErrorCode::AlreadyPlaying, "already playing"));
+        }
+        if self.paused_at_us.is_some_and(|p| p > now) {
+            // The pause has not taken effect yet: cancel it, the timeline never stopped.
+            self.paused_at_us = None;
+            self.is_playing = true;
+            self.last_updated_us = now;
+            self.effective_at_us = now;
+            return Ok(());
         }
         let pos = self.position_us(now);
         self.started_at_us = at - pos;
@@ -272,13 +284,16 @@ mod tests {
     fn scheduled_changes_take_effect_at_their_instant() {
         let mut p = PlaybackState::idle(0);
         p.start(song(Some(300 * S)), 0, 0);
-        // Pause sent at 10 s, effective at 10.1 s: the position is where the room will stop.
+        // Pause sent at 10 s, effective at 10.1 s: still playing until then, stopped after.
         p.pause(10 * S, 10 * S + 100_000).expect("pause");
-        assert_eq!(p.position_us(10 * S), 10 * S + 100_000);
+        assert_eq!(p.position_us(10 * S), 10 * S);
+        assert_eq!(p.position_us(11 * S), 10 * S + 100_000);
         assert_eq!(p.effective_at_us, 10 * S + 100_000);
         // Resume sent at 20 s, effective at 20.2 s, from the paused position.
         p.resume(20 * S, 20 * S + 200_000).expect("resume");
         assert_eq!(p.started_at_us, 20 * S + 200_000 - (10 * S + 100_000));
+        // Until the resume takes effect the room holds at the paused position.
+        assert_eq!(p.position_us(20 * S + 100_000), 10 * S + 100_000);
         assert_eq!(p.position_us(21 * S), 21 * S - p.started_at_us);
         // Seek while playing jumps at its instant.
         p.seek(30 * S, 30 * S + 50_000, 5 * S).expect("seek");
@@ -296,5 +311,16 @@ mod tests {
         p.resume(3 * S, 3 * S + 80_000).expect("start");
         assert!(!p.waiting && p.is_playing);
         assert_eq!(p.started_at_us, 3 * S + 80_000 - 7 * S);
+    }
+
+    #[test]
+    fn a_resume_before_the_pause_takes_effect_cancels_it() {
+        let mut p = PlaybackState::idle(0);
+        p.start(song(Some(300 * S)), 0, 0);
+        p.pause(10 * S, 10 * S + 100_000).expect("pause");
+        p.resume(10 * S + 50_000, 10 * S + 150_000).expect("resume");
+        assert!(p.is_playing);
+        assert_eq!(p.started_at_us, 0, "the timeline never stopped");
+        assert_eq!(p.position_us(12 * S), 12 * S);
     }
 }

@@ -51,7 +51,7 @@ impl Default for RoomConfig {
             max_members: 20_000,
             max_queue: 500,
             chat_history: 50,
-            end_report_tolerance_us: 5_000_000,
+            end_report_tolerance_us: 2_000_000,
             presence_batch_us: 100_000,
             ready_timeout_us: 3_000_000,
             min_lead_us: 50_000,
@@ -656,6 +656,12 @@ impl Room {
             ClientMessage::TransferHost { member_id } => {
                 self.require(role, Action::Administer)?;
                 self.require_member(member_id)?;
+                if !self.members.get(&member_id).is_some_and(|m| m.connected) {
+                    // A host who cannot be reached would leave the room without one.
+                    return Err(RoomError::invalid(
+                        "that member is not connected; hand the host role to someone present",
+                    ));
+                }
                 let mut effects = Vec::new();
                 if member_id != from {
                     self.set_role_inner(now, member_id, Role::Host, &mut effects);

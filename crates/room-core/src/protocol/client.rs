@@ -52,8 +52,9 @@ pub enum ClientMessage {
     PlayerReady {
         song_id: SongId,
     },
-    /// Whether the room should wait for this member's player before starting a song (default
-    /// true). A member on a slow link can opt out and join at the running position instead.
+    /// Whether the room should wait for this member's player before starting a song. Off until
+    /// a client with a player turns it on (a remote control or a load generator has nothing to
+    /// wait for); a member on a slow link can turn it off again and join at the running position.
     SetWaitForMe {
         wait: bool,
     },
