@@ -44,7 +44,8 @@ fn a_scheduled_start_is_written_earlier_by_the_latency() {
         tl.target_at(&CLOCK, 12 * S),
         Some(Target::Scheduled {
             position_us: -750 * MS,
-            start_at_local_us: 13 * S - 250 * MS
+            start_at_local_us: 13 * S - 250 * MS,
+            start_position_us: 0,
         })
     );
     // From local 12.75 s on it is playing.

@@ -25,7 +25,9 @@ fn playing_position_is_room_now_minus_start() {
 #[test]
 fn paused_position_holds_whatever_the_time() {
     let tl = Timeline::new(RoomPlayback::paused(7, 100 * S, 142 * S));
-    for local in [0, 140 * S, 10_000 * S] {
+    // From the pause on (local 137 s is room 142 s); before it, a newcomer would still be
+    // playing (see timeline_effective_at.rs).
+    for local in [137 * S, 140 * S, 10_000 * S] {
         assert_eq!(
             tl.target_at(&CLOCK, local),
             Some(Target::Paused {
@@ -68,7 +70,8 @@ fn a_scheduled_start_is_a_negative_position_and_a_local_start_instant() {
         tl.target_at(&CLOCK, 94 * S + 250 * MS),
         Some(Target::Scheduled {
             position_us: -750 * MS,
-            start_at_local_us: 95 * S
+            start_at_local_us: 95 * S,
+            start_position_us: 0,
         })
     );
     let target = tl.target_at(&CLOCK, 95 * S);
@@ -95,6 +98,7 @@ fn through_a_real_estimator_a_scheduled_start_lands_within_a_millisecond() {
     let Some(Target::Scheduled {
         position_us,
         start_at_local_us,
+        ..
     }) = tl.target_at(&sim.estimator, now_local)
     else {
         panic!("expected a scheduled start");
