@@ -428,18 +428,12 @@ impl Room {
     }
 
     fn resume(&mut self, now: i64, token: &str) -> Result<(MemberId, Vec<Effect>), RoomError> {
-        let digest = secret::digest("resume", &self.code, token);
-        let id = self
-            .members
-            .iter()
-            .find(|(_, m)| secret::same(&m.resume_digest, &digest))
-            .map(|(&id, _)| id)
-            .ok_or_else(|| {
-                RoomError::new(
-                    ErrorCode::InvalidResumeToken,
-                    "that resume token is unknown or expired; join again without it",
-                )
-            })?;
+        let id = self.member_by_token(token).ok_or_else(|| {
+            RoomError::new(
+                ErrorCode::InvalidResumeToken,
+                "that resume token is unknown or expired; join again without it",
+            )
+        })?;
         let mut effects = Vec::new();
         let nobody_hosts = !self.members.values().any(|m| m.role == Role::Host);
         if let Some(m) = self.members.get_mut(&id) {
@@ -459,6 +453,25 @@ impl Room {
         self.note_presence(now, id, PresenceChange::Updated);
         self.empty_since_us = None;
         Ok((id, effects))
+    }
+
+    /// The member a resume token belongs to: how the room's HTTP side (shared files) knows a
+    /// request comes from a member, without a second secret.
+    pub fn member_by_token(&self, token: &str) -> Option<MemberId> {
+        let digest = secret::digest("resume", &self.code, token);
+        self.members
+            .iter()
+            .find(|(_, m)| secret::same(&m.resume_digest, &digest))
+            .map(|(&id, _)| id)
+    }
+
+    /// Whether a local file with this content hash is the current song or queued: members may
+    /// fetch only what the room is going to play.
+    pub fn has_local_file(&self, sha256: &str) -> bool {
+        let is_it =
+            |s: &SongView| matches!(&s.source, SongSource::Local { sha256: h, .. } if h == sha256);
+        self.playback.current.as_ref().is_some_and(is_it)
+            || self.queue.entries().iter().any(|e| is_it(&e.song))
     }
 
     /// The member's connection dropped: keep its identity for the reconnect grace.
