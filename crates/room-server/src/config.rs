@@ -1,9 +1,12 @@
 //! Server settings: limits that protect the server from its peers, and where to store rooms.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use room_core::RoomConfig;
+
+use crate::files::FileRegistry;
 
 /// Per-connection and server-wide limits.
 #[derive(Debug, Clone)]
@@ -49,11 +52,32 @@ pub struct TlsFiles {
     pub key: PathBuf,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub limits: Limits,
     pub room: RoomConfig,
     /// SQLite file; `None` keeps rooms in memory only (tests, throwaway rooms).
     pub store_path: Option<PathBuf>,
     pub tls: Option<TlsFiles>,
+    /// Files served to rooms by hash. Shared, so the app that embeds the server keeps a clone
+    /// and [shares](FileRegistry::share) its own files while the server runs.
+    pub files: Arc<FileRegistry>,
+    /// Where members' uploads are stored (as `<sha256>`); `None` refuses uploads.
+    pub upload_dir: Option<PathBuf>,
+    /// Largest upload accepted, in bytes.
+    pub max_upload_bytes: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            limits: Limits::default(),
+            room: RoomConfig::default(),
+            store_path: None,
+            tls: None,
+            files: Arc::default(),
+            upload_dir: None,
+            max_upload_bytes: 200 * 1_000_000,
+        }
+    }
 }

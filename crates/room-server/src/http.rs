@@ -1,4 +1,5 @@
-//! HTTP routes: `/ws` (the protocol), `/health`, `/metrics`.
+//! HTTP routes: `/ws` (the protocol), `/health`, `/metrics`, and a room's files
+//! (`/rooms/{code}/files/{sha256}`, see [`crate::files`]).
 
 use std::sync::atomic::Ordering;
 
@@ -9,14 +10,18 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::connection;
 use crate::state::Shared;
+use crate::{connection, files};
 
 pub fn router(shared: Shared) -> Router {
     Router::new()
         .route("/ws", get(upgrade))
         .route("/health", get(health))
         .route("/metrics", get(metrics))
+        .route(
+            "/rooms/{code}/files/{sha256}",
+            get(files::http::get_file).put(files::http::put_file),
+        )
         .with_state(shared)
 }
 

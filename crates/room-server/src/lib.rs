@@ -6,7 +6,8 @@
 //!
 //! # Layout
 //! - [`server`]: accept loop, TLS, HTTP/1 with upgrades, graceful shutdown.
-//! - [`http`]: routes `/ws`, `/health`, `/metrics`.
+//! - [`http`]: routes `/ws`, `/health`, `/metrics`, `/rooms/{code}/files/{sha256}`.
+//! - [`files`]: local files served to a room's members by hash, with `Range`; uploads.
 //! - [`connection`]: one socket: limits, decoding, hello/ping/create/join, forwarding.
 //! - [`room_task`]: one room: applies room-core effects, broadcasts, drops slow listeners.
 //! - [`registry`]: rooms by code. [`store`]: SQLite persistence on its own thread.
@@ -16,6 +17,7 @@ pub mod clock;
 pub mod config;
 pub mod connection;
 pub mod error;
+pub mod files;
 pub mod http;
 pub mod metrics;
 pub mod rate_limit;

@@ -75,6 +75,23 @@ pub enum RoomCommand {
         conn_id: u64,
         rtt_us: i64,
     },
+    /// May the holder of resume `token` fetch the local file `sha256` (lowercase hex)? Asked by
+    /// the file routes (see [`crate::files`]).
+    Authorize {
+        token: String,
+        sha256: String,
+        reply: oneshot::Sender<FileAccess>,
+    },
+}
+
+/// A room's answer to [`RoomCommand::Authorize`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileAccess {
+    /// The token is not a member's of this room (unknown, expired, left, or another room's).
+    NotAMember,
+    /// A member (connected or within its reconnect grace); `file_in_room` says whether the file
+    /// is the current song or queued.
+    Member { file_in_room: bool },
 }
 
 /// Where connections send a room's commands.
@@ -216,6 +233,19 @@ impl RoomTask {
                 if self.is_current(member, conn_id) {
                     self.room.observe_rtt(member, rtt_us);
                 }
+            }
+            RoomCommand::Authorize {
+                token,
+                sha256,
+                reply,
+            } => {
+                let access = match self.room.member_by_token(&token) {
+                    None => FileAccess::NotAMember,
+                    Some(_) => FileAccess::Member {
+                        file_in_room: self.room.has_local_file(&sha256),
+                    },
+                };
+                let _ = reply.send(access);
             }
             RoomCommand::Dropped { member, conn_id } => {
                 if self.is_current(member, conn_id) {

@@ -119,10 +119,19 @@ pub struct ReconnectPolicy {
 }
 
 impl Default for ReconnectPolicy {
+    /// 200 ms doubling to 2 s, each wait uniform in its upper half.
+    ///
+    /// The cap is what a listener loses after an outage: once the path is back it may still be
+    /// waiting out its last backoff, and the whole room hears it rejoin late. With a 10 s cap
+    /// the sync lab's 10 s cut with resets kept a listener away for up to 8.6 s after the path
+    /// returned; with 2 s the wait after a cut is at most 2 s whatever its length. The cost is
+    /// a retry every 1-2 s per listener while a server is unreachable (a WebSocket handshake
+    /// each, nothing for a server to notice), and the 50 % jitter still spreads a restarted
+    /// server's listeners over a second instead of one millisecond.
     fn default() -> Self {
         Self {
             initial_delay: Duration::from_millis(200),
-            max_delay: Duration::from_secs(10),
+            max_delay: Duration::from_secs(2),
             jitter: 0.5,
         }
     }

@@ -17,6 +17,7 @@ use crate::command::Command;
 use crate::config::ClientConfig;
 use crate::connect::{self, Endpoint};
 use crate::error::ClientError;
+use crate::handle::TokenCell;
 use crate::state::{ClientState, ClockStatus, ConnectionStatus, PlaybackArrival};
 
 /// How a connection ended.
@@ -46,6 +47,8 @@ pub(crate) struct Driver {
     fallback_clock: Option<Arc<ClockEstimator>>,
     /// The identity to ask back for on the next join.
     resume_token: Option<String>,
+    /// The same token, for the handle (file fetches are authorised by it).
+    token_out: TokenCell,
     joined_before: bool,
     playback_seq: u64,
 }
@@ -57,6 +60,7 @@ impl Driver {
         tls: Option<Arc<rustls::ClientConfig>>,
         commands: mpsc::Receiver<Command>,
         state_tx: watch::Sender<ClientState>,
+        token_out: TokenCell,
     ) -> Self {
         let estimator = ClockEstimator::new(config.estimator.clone());
         Self {
@@ -69,6 +73,7 @@ impl Driver {
             estimator,
             fallback_clock: None,
             resume_token: None,
+            token_out,
             joined_before: false,
             playback_seq: 0,
         }

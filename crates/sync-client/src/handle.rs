@@ -1,7 +1,7 @@
 //! [`SyncClient::spawn`] and the [`SyncHandle`] it returns: the state to watch, the commands
 //! to send, and "what should be playing at this local instant".
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use room_core::ClientMessage;
@@ -47,12 +47,14 @@ impl SyncClient {
         let clock = config.clock.clone();
         let (commands_tx, commands_rx) = mpsc::channel(COMMAND_QUEUE);
         let (state_tx, state_rx) = watch::channel(ClientState::new());
-        let driver = Driver::new(config, endpoint, tls, commands_rx, state_tx);
+        let token = TokenCell::default();
+        let driver = Driver::new(config, endpoint, tls, commands_rx, state_tx, token.clone());
         tokio::spawn(driver.run());
         Ok(SyncHandle {
             commands: commands_tx,
             state: state_rx,
             clock,
+            token,
         })
     }
 }
@@ -65,6 +67,28 @@ pub struct SyncHandle {
     commands: mpsc::Sender<Command>,
     state: watch::Receiver<ClientState>,
     clock: Arc<dyn LocalClock>,
+    token: TokenCell,
+}
+
+/// The member's resume token, written by the driver on each join, read by the handle. Its
+/// `Debug` never shows it.
+#[derive(Clone, Default)]
+pub(crate) struct TokenCell(Arc<Mutex<Option<String>>>);
+
+impl TokenCell {
+    pub fn set(&self, token: Option<String>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = token;
+    }
+
+    pub fn get(&self) -> Option<String> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl std::fmt::Debug for TokenCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenCell(…)")
+    }
 }
 
 impl SyncHandle {
@@ -86,6 +110,14 @@ impl SyncHandle {
     /// Now, on the client's local clock.
     pub fn now_us(&self) -> i64 {
         self.clock.now_us()
+    }
+
+    /// This member's resume token, once joined: a secret (keep it out of logs) that also
+    /// authorises fetching the room's shared files
+    /// ([`FileCache::fetch`](crate::FileCache::fetch), [`upload`](crate::upload)). It changes
+    /// when the client had to join afresh.
+    pub fn resume_token(&self) -> Option<String> {
+        self.token.get()
     }
 
     /// What should be playing at local instant `local_us` (see [`ClientState::target_at`]).

@@ -45,6 +45,8 @@
 //!   connect.rs          URL checks, TCP with TCP_NODELAY, TLS, WebSocket handshake
 //!   tls.rs              rustls config: system roots plus an optional extra CA
 //!   backoff.rs          exponential backoff with jitter
+//!   files/              shared local songs: FileCache, CachedFile, StreamingReader, upload
+//!                       (downloads by hash with Range, resume, hash check; see files/mod.rs)
 //! tests/                one file per behaviour, against the real room server in-process
 //! ```
 //!
@@ -61,6 +63,7 @@ mod config;
 mod connect;
 mod driver;
 mod error;
+pub mod files;
 mod handle;
 mod room_state;
 mod state;
@@ -69,6 +72,10 @@ mod tls;
 pub use clock::{LocalClock, MonotonicClock, SkewedClock};
 pub use config::{ClientConfig, Join, ReconnectPolicy, TlsOptions};
 pub use error::{ClientError, ServerRefusal};
+pub use files::{
+    CachedFile, DownloadStatus, FileCache, FileError, Progress, StreamingReader, http_base_url,
+    upload,
+};
 pub use handle::{SyncClient, SyncHandle};
 pub use room_state::RoomState;
 pub use state::{ClientState, ClockStatus, ConnectionStatus, Me, PlaybackArrival, SongTarget};

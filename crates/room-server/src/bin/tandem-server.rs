@@ -52,6 +52,16 @@ struct Args {
     /// Seconds a dropped member (the host too) keeps its place and role.
     #[arg(long, default_value_t = 60)]
     reconnect_grace: u64,
+    /// Where members' uploaded song files are kept (default: `files` next to the store; with
+    /// --memory and no --upload-dir, uploads are refused).
+    #[arg(long, env = "TANDEM_UPLOAD_DIR")]
+    upload_dir: Option<PathBuf>,
+    /// Refuse uploads of song files.
+    #[arg(long, conflicts_with = "upload_dir")]
+    no_uploads: bool,
+    /// Largest song file a member may upload, in megabytes.
+    #[arg(long, default_value_t = 200)]
+    max_upload_mb: u64,
 }
 
 #[tokio::main]
@@ -83,6 +93,16 @@ async fn main() -> anyhow::Result<()> {
         (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
         _ => None,
     };
+    let upload_dir = match (args.upload_dir, args.no_uploads, &store_path) {
+        (_, true, _) => None,
+        (Some(dir), false, _) => Some(dir),
+        (None, false, Some(store)) => Some(
+            store
+                .parent()
+                .map_or_else(|| PathBuf::from("files"), |p| p.join("files")),
+        ),
+        (None, false, None) => None,
+    };
     let config = ServerConfig {
         limits: Limits {
             max_frame_bytes: args.max_frame_bytes,
@@ -99,6 +119,9 @@ async fn main() -> anyhow::Result<()> {
         },
         store_path: store_path.clone(),
         tls: tls.clone(),
+        upload_dir: upload_dir.clone(),
+        max_upload_bytes: args.max_upload_mb.saturating_mul(1_000_000),
+        ..ServerConfig::default()
     };
     let addr = SocketAddr::new(ip, args.port);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
@@ -109,6 +132,10 @@ async fn main() -> anyhow::Result<()> {
     match &store_path {
         Some(p) => tracing::info!("storing rooms in {}", p.display()),
         None => tracing::info!("rooms are kept in memory only"),
+    }
+    match &upload_dir {
+        Some(p) => tracing::info!("storing uploaded files in {}", p.display()),
+        None => tracing::info!("uploads of files are refused"),
     }
     println!("tandem-server listening on {scheme}://{local}/ws");
     room_server::run(listener, shutdown_signal(), config)

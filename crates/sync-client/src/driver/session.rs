@@ -183,6 +183,7 @@ impl Driver {
             }
             ServerMessage::RoomJoined(joined) => {
                 self.resume_token = Some(joined.you.resume_token.clone());
+                self.token_out.set(self.resume_token.clone());
                 self.draft.me = Some(Me {
                     member_id: joined.you.member_id,
                     role: joined.you.role,
@@ -263,6 +264,7 @@ impl Driver {
             // The identity is gone (its grace ran out, or the server forgot it): join afresh.
             tracing::info!("resume token refused; joining as a new member");
             self.resume_token = None;
+            self.token_out.set(None);
             self.draft.last_error = Some(ClientError::Server(refusal));
             return Ok(vec![self.join_message()]);
         }
