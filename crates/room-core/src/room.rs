@@ -144,6 +144,11 @@ enum PresenceChange {
 
 type Outcome = Result<Vec<Effect>, RoomError>;
 
+/// Members listed in `room-joined` at most.
+pub const MEMBERS_IN_JOINED: usize = 50;
+/// Entries in one `presence` message at most.
+pub const PRESENCE_CHUNK: usize = 50;
+
 // Secrets and their digests never reach `{:?}` output (and so never a log line).
 impl std::fmt::Debug for CreateParams<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1105,31 +1110,62 @@ impl Room {
             .get_or_insert(now + self.config.presence_batch_us);
     }
 
-    /// The pending presence batch as one message to everyone, if anything changed.
-    fn flush_presence(&mut self) -> Option<Effect> {
+    /// The pending presence batch, to everyone, in messages of at most [`PRESENCE_CHUNK`]
+    /// entries (a socket keeps a buffer as large as the largest frame it ever sent).
+    fn flush_presence(&mut self) -> Vec<Effect> {
         self.presence_due_us = None;
-        if self.presence.is_empty() {
-            return None;
-        }
-        let (mut joined, mut updated, mut left) = (Vec::new(), Vec::new(), Vec::new());
-        for (id, change) in std::mem::take(&mut self.presence) {
-            match change {
-                PresenceChange::Joined => joined.push(self.member_view(id)),
-                PresenceChange::Updated => updated.push(self.member_view(id)),
-                PresenceChange::Left(reason) => left.push(MemberGone {
-                    member_id: id,
-                    reason,
-                }),
-            }
-        }
-        Some(Effect::Send(
-            Recipient::All,
-            ServerMessage::Presence {
-                joined,
-                updated,
-                left,
-            },
-        ))
+        let changes = std::mem::take(&mut self.presence);
+        let member_count = u32::try_from(self.members.len()).unwrap_or(u32::MAX);
+        let entries: Vec<(MemberId, PresenceChange)> = changes.into_iter().collect();
+        entries
+            .chunks(PRESENCE_CHUNK)
+            .map(|chunk| {
+                let (mut joined, mut updated, mut left) = (Vec::new(), Vec::new(), Vec::new());
+                for (id, change) in chunk {
+                    match change {
+                        PresenceChange::Joined => joined.push(self.member_view(*id)),
+                        PresenceChange::Updated => updated.push(self.member_view(*id)),
+                        PresenceChange::Left(reason) => left.push(MemberGone {
+                            member_id: *id,
+                            reason: reason.clone(),
+                        }),
+                    }
+                }
+                Effect::Send(
+                    Recipient::All,
+                    ServerMessage::Presence {
+                        joined,
+                        updated,
+                        left,
+                        member_count,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    /// Who a newcomer is told about: the host, the DJs, itself, then the connected, then the
+    /// rest, by id, at most [`MEMBERS_IN_JOINED`].
+    fn members_for_newcomer(&self, you: MemberId) -> Vec<MemberView> {
+        let mut ids: Vec<(u8, MemberId)> = self
+            .members
+            .iter()
+            .map(|(&id, m)| {
+                let rank = match (m.role, m.connected) {
+                    (Role::Host, _) => 0,
+                    (Role::Dj, _) => 1,
+                    _ if id == you => 2,
+                    (Role::Listener, true) => 3,
+                    (Role::Listener, false) => 4,
+                };
+                (rank, id)
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.into_iter()
+            .take(MEMBERS_IN_JOINED)
+            .map(|(_, id)| self.member_view(id))
+            .collect()
     }
 
     fn require(&self, role: Role, action: Action) -> Result<(), RoomError> {
@@ -1176,7 +1212,8 @@ impl Room {
                 role: self.role_of(id).unwrap_or(Role::Listener),
                 resume_token: token.to_owned(),
             },
-            members: self.members.keys().map(|&m| self.member_view(m)).collect(),
+            members: self.members_for_newcomer(id),
+            member_count: u32::try_from(self.members.len()).unwrap_or(u32::MAX),
             queue: self.queue.views(),
             your_votes: self
                 .queue

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use common::*;
 use room_core::protocol::{MemberGone, MemberId, MemberView};
+use room_core::room::{MEMBERS_IN_JOINED, PRESENCE_CHUNK};
 use room_core::{ClientMessage, ControlPolicy, Effect, ErrorCode, JoinParams, Recipient, Role};
 
 #[test]
@@ -34,7 +35,10 @@ fn a_join_storm_costs_one_room_joined_each_and_a_few_batches() {
         // Only the joiner hears anything now, and it gets the whole room.
         assert_eq!(sends(&effects).len(), 1, "join {i}: {effects:?}");
         let joined = room_joined(&effects, id);
-        assert_eq!(joined.members.len(), i + 2);
+        // A bounded list (host first), and the true size.
+        assert_eq!(joined.members.len(), (i + 2).min(MEMBERS_IN_JOINED));
+        assert_eq!(joined.members[0].role, Role::Host);
+        assert_eq!(joined.member_count as usize, i + 2);
         assert_eq!(joined.you.member_id, id);
         assert_eq!(joined.you.role, Role::Listener);
         assert_eq!(joined.you.resume_token, token(&name));
@@ -51,7 +55,11 @@ fn a_join_storm_costs_one_room_joined_each_and_a_few_batches() {
         "{} batches",
         batches.len()
     );
-    assert_eq!(messages_to_host, batches.len());
+    let chunks: usize = batches
+        .iter()
+        .map(|b| (b.joined.len() + b.updated.len() + b.left.len()).div_ceil(PRESENCE_CHUNK))
+        .sum();
+    assert_eq!(messages_to_host, chunks);
     let announced: Vec<MemberId> = batches
         .iter()
         .flat_map(|b| b.joined.iter().map(|m| m.id))

@@ -31,4 +31,4 @@ pub mod tls;
 
 pub use config::{Limits, ServerConfig, TlsFiles};
 pub use error::ServerError;
-pub use server::run;
+pub use server::{bind, run};

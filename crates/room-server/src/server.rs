@@ -27,6 +27,26 @@ use crate::state::{ServerState, Shared};
 use crate::store::{SqliteStore, StoreWriter};
 use crate::{http, room_task, tls};
 
+/// Pending connections the kernel holds for us. The default of 128 overflows when a party's
+/// thousand phones connect at once, and the kernel then retries each dropped SYN after a second.
+const ACCEPT_BACKLOG: u32 = 4096;
+
+/// Bind a listener for [`run`] with a backlog deep enough for a join storm.
+///
+/// # Errors
+/// The address is in use or not ours to bind.
+pub fn bind(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // A restarted server must get its port back while old connections linger in TIME_WAIT.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(ACCEPT_BACKLOG)
+}
+
 /// How long shutdown waits for connections to say goodbye before giving up on them.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);

@@ -19,6 +19,7 @@ async fn one_presence(c: &mut Client) -> (Vec<MemberView>, Vec<MemberView>, Vec<
             joined,
             updated,
             left,
+            ..
         } => (
             joined,
             updated,

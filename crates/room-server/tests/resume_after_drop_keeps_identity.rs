@@ -17,6 +17,7 @@ async fn presence_of(c: &mut Client, id: u64) -> room_core::protocol::MemberView
             joined,
             updated,
             left,
+            ..
         } = c.recv().await
         {
             assert!(joined.iter().all(|m| m.id != id), "{id} joined again");

@@ -31,10 +31,15 @@ pub enum ServerMessage {
     /// `presenceBatchUs` (100 ms), so a thousand joins cost a handful of messages per member,
     /// not a thousand. Deltas only, never the whole list. Apply by member id (upsert `joined`
     /// and `updated`, remove `left`); a batch may name the receiver itself.
+    /// At most [`crate::room::PRESENCE_CHUNK`] entries per message; a larger batch comes as
+    /// several messages. `memberCount` is the room's size after the changes.
+    #[serde(rename_all = "camelCase")]
     Presence {
         joined: Vec<MemberView>,
         updated: Vec<MemberView>,
         left: Vec<MemberGone>,
+        #[serde(default)]
+        member_count: u32,
     },
     /// The room's control policy changed.
     PolicyChanged {
@@ -96,7 +101,11 @@ pub enum ServerMessage {
 pub struct RoomJoined {
     pub room: RoomView,
     pub you: YouView,
+    /// The host, the DJs, then others up to [`crate::room::MEMBERS_IN_JOINED`] in all: a room
+    /// of thousands does not send each newcomer thousands of names. `memberCount` is the size.
     pub members: Vec<MemberView>,
+    #[serde(default)]
+    pub member_count: u32,
     /// In play order.
     pub queue: Vec<QueueEntryView>,
     /// This member's own votes. (A list, not a map: JSON object keys would be strings.)

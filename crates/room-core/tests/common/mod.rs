@@ -406,8 +406,8 @@ pub struct Presence {
     pub left: Vec<MemberGone>,
 }
 
-/// The `presence` message among these effects, if any (asserting there is at most one and that
-/// it goes to everyone).
+/// The `presence` batch among these effects, if any: its messages (chunks of at most
+/// `PRESENCE_CHUNK` entries, all to everyone) merged into one.
 pub fn presence(effects: &[Effect]) -> Option<Presence> {
     let found: Vec<Presence> = sends(effects)
         .into_iter()
@@ -416,8 +416,13 @@ pub fn presence(effects: &[Effect]) -> Option<Presence> {
                 joined,
                 updated,
                 left,
+                ..
             } => {
                 assert_eq!(to, Recipient::All, "presence goes to everyone");
+                assert!(
+                    joined.len() + updated.len() + left.len() <= room_core::room::PRESENCE_CHUNK,
+                    "presence messages are chunked"
+                );
                 Some(Presence {
                     joined: joined.clone(),
                     updated: updated.clone(),
@@ -427,11 +432,12 @@ pub fn presence(effects: &[Effect]) -> Option<Presence> {
             _ => None,
         })
         .collect();
-    assert!(
-        found.len() <= 1,
-        "one presence batch at a time: {effects:?}"
-    );
-    found.into_iter().next()
+    found.into_iter().reduce(|mut all, chunk| {
+        all.joined.extend(chunk.joined);
+        all.updated.extend(chunk.updated);
+        all.left.extend(chunk.left);
+        all
+    })
 }
 
 /// Every message the effects send, with its recipient, in order.

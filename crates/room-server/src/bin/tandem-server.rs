@@ -124,7 +124,7 @@ async fn main() -> anyhow::Result<()> {
         ..ServerConfig::default()
     };
     let addr = SocketAddr::new(ip, args.port);
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+    let listener = room_server::bind(addr).with_context(|| {
         format!("cannot listen on {addr}; is another server using the port? try --port")
     })?;
     let scheme = if tls.is_some() { "wss" } else { "ws" };

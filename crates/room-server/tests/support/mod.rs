@@ -166,6 +166,7 @@ impl Presences {
             joined,
             updated,
             left,
+            ..
         } = m
         {
             for m in joined.iter().chain(updated) {
