@@ -4,16 +4,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use audio_engine::engine::{Engine, EngineError, Event as EngineEvent, FnClock};
+use audio_engine::output::{CpalConfig, CpalOutput, NullOutput, OutputFormat};
 use sync_client::{
-    ClientConfig, ClientError, ConnectionStatus, Join, LocalClock, MonotonicClock, SkewedClock,
-    SyncClient, TlsOptions,
+    ClientConfig, ClientError, ConnectionStatus, FileCache, Join, LocalClock, MonotonicClock,
+    SkewedClock, SyncClient, TlsOptions, http_base_url,
 };
 use sync_core::DriftConfig;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::args::Args;
 use crate::follow::{Activity, Follower, NaiveFollower, Snapshot, SyncedFollower};
-use crate::player::{Player, VirtualPlayer};
+use crate::player::{AudioPlayer, FileSource, Player, VirtualPlayer};
 use crate::status;
 use crate::telemetry::{Record, TelemetryWriter, true_time_ns};
 
@@ -36,18 +38,29 @@ pub enum Outcome {
 /// # Errors
 /// Bad arguments (address, certificate), or a telemetry file that cannot be written.
 pub async fn run(args: Args) -> anyhow::Result<Outcome> {
-    let clock: Arc<dyn LocalClock> = if args.clock_offset_ms == 0.0 && args.clock_drift_ppm == 0.0 {
-        Arc::new(MonotonicClock::new())
-    } else {
+    let offset_us = (args.clock_offset_ms * 1_000.0).round() as i64;
+    let clock: Arc<dyn LocalClock> = if args.naive {
+        // The original design compared wall clocks: this machine's Unix time, made as wrong as
+        // asked (read once, then advanced monotonically, like the room clock).
         Arc::new(SkewedClock::new(
-            (args.clock_offset_ms * 1_000.0).round() as i64,
+            unix_now_us().saturating_add(offset_us),
             args.clock_drift_ppm,
         ))
+    } else if offset_us == 0 && args.clock_drift_ppm == 0.0 {
+        Arc::new(MonotonicClock::new())
+    } else {
+        Arc::new(SkewedClock::new(offset_us, args.clock_drift_ppm))
     };
-    let latency_us = (args.output_latency_ms * 1_000.0).round() as i64;
+    // A real output's latency is the engine's business: it schedules what is *heard*.
+    let latency_us = if args.audio {
+        0
+    } else {
+        (args.output_latency_ms * 1_000.0).round() as i64
+    };
     let mut join = Join::new(args.code.clone(), args.name.clone());
     join.password = args.password.clone();
-    join.wait_for_me = !args.no_wait;
+    // A speaker needs a moment to fetch and buffer a song: the room waits for it.
+    join.wait_for_me = args.audio || !args.no_wait;
     let mut config = ClientConfig::new(args.url.clone(), join).with_clock(clock.clone());
     config.tls = TlsOptions {
         extra_ca_pem: args.ca_cert.clone(),
@@ -63,17 +76,25 @@ pub async fn run(args: Args) -> anyhow::Result<Outcome> {
         .as_deref()
         .map(TelemetryWriter::create)
         .transpose()?;
-    let mut player = VirtualPlayer::new();
+    let mut virtual_player = VirtualPlayer::new();
+    let mut audio_player = if args.audio {
+        Some(speaker(&args, &clock)?)
+    } else {
+        None
+    };
     let mut follower = if args.naive {
         Follower::Naive(NaiveFollower::new())
+    } else if args.audio {
+        // A real device drifts against the local clock: the controller learns that drift.
+        Follower::Synced(Box::new(SyncedFollower::new(DriftConfig::local_audio())))
     } else {
         // The virtual player runs on the local clock itself: it has no device drift to learn,
         // and the local clock's skew is fed forward from the estimate. Learning would only
         // absorb the early error of the skew estimate into a base rate that is then wrong.
-        Follower::Synced(SyncedFollower::new(DriftConfig {
+        Follower::Synced(Box::new(SyncedFollower::new(DriftConfig {
             drift_learning_gain: 0.0,
             ..DriftConfig::local_audio()
-        }))
+        })))
     };
     eprintln!(
         "tandem-listen: joining room {} at {}{}",
@@ -112,7 +133,23 @@ pub async fn run(args: Args) -> anyhow::Result<Outcome> {
                 state.last_error.clone(),
             )
         };
-        let report = follower.tick(local_us, &snapshot, &mut player);
+        let player: &mut dyn Player = match audio_player.as_mut() {
+            Some(audio) => {
+                audio.set_token(handle.resume_token());
+                audio
+            }
+            None => &mut virtual_player,
+        };
+        let report = follower.tick(local_us, &snapshot, player);
+        if let Some(audio) = audio_player.as_mut() {
+            for notice in audio.take_notices() {
+                eprintln!("tandem-listen: {notice}");
+            }
+        }
+        let player: &dyn Player = match audio_player.as_ref() {
+            Some(audio) => audio,
+            None => &virtual_player,
+        };
         if let Some(song) = report.send_ready {
             let _ = handle.player_ready(song);
         }
@@ -182,12 +219,81 @@ pub async fn run(args: Args) -> anyhow::Result<Outcome> {
         }
         if Instant::now() >= next_status {
             next_status += status_every;
+            let audio = audio_player
+                .as_ref()
+                .map_or(String::new(), |a| format!(" · audio {}", a.status()));
             eprintln!(
-                "tandem-listen: {}",
+                "tandem-listen: {}{audio}",
                 status::line(&handle.state(), &report, args.naive)
             );
         }
     }
+}
+
+/// Speaker mode's player: the audio engine on the chosen output (the null output for `null`,
+/// and the engine's own fallback when the device is missing), fetching into the file cache.
+fn speaker(args: &Args, clock: &Arc<dyn LocalClock>) -> anyhow::Result<AudioPlayer> {
+    let engine_clock = {
+        let clock = clock.clone();
+        Arc::new(FnClock(move || clock.now_us()))
+    };
+    let null = args.audio_device.as_deref() == Some("null");
+    let engine = if null {
+        Engine::spawn(NullOutput::new(OutputFormat::DEFAULT), engine_clock)?
+    } else {
+        Engine::spawn(
+            CpalOutput::new(CpalConfig {
+                device: args.audio_device.clone(),
+                ..CpalConfig::default()
+            }),
+            engine_clock,
+        )?
+    };
+    // Open the output now (a fresh stream takes a while to start consuming), and say plainly
+    // when there is none.
+    let format = engine.output_format()?;
+    let mut silent = null;
+    let mut output_name = String::new();
+    while let Ok(event) = engine.events().try_recv() {
+        match event {
+            EngineEvent::Error {
+                error: EngineError::Output(e),
+                ..
+            } => {
+                eprintln!("tandem-listen: {e}");
+                silent = true;
+            }
+            EngineEvent::OutputReady { name, .. } => output_name = name,
+            _ => {}
+        }
+    }
+    if silent {
+        eprintln!("tandem-listen: no audio output: following the room silently");
+    } else {
+        eprintln!(
+            "tandem-listen: audio output {output_name} ({} Hz, {} channels)",
+            format.sample_rate, format.channels
+        );
+    }
+    let dir = args
+        .cache_dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("tandem-listen-cache"));
+    let cache = FileCache::new(&dir)?.with_tls(TlsOptions {
+        extra_ca_pem: args.ca_cert.clone(),
+    });
+    let files = FileSource {
+        cache,
+        base_url: http_base_url(&args.url)?,
+        code: args.code.clone(),
+        token: None,
+    };
+    Ok(AudioPlayer::new(engine, format, files))
+}
+
+/// This machine's wall clock, µs since the Unix epoch.
+fn unix_now_us() -> i64 {
+    i64::try_from(true_time_ns().div_euclid(1_000)).unwrap_or(i64::MAX / 4)
 }
 
 /// Resolves on Ctrl-C, or SIGTERM on Unix.

@@ -30,6 +30,7 @@ pub struct Args {
     pub telemetry: Option<PathBuf>,
 
     /// Shift this listener's clock by this much (tests what another machine's clock would do).
+    /// With --naive the clock is this machine's Unix time shifted by this much.
     #[arg(
         long,
         value_name = "MS",
@@ -60,10 +61,28 @@ pub struct Args {
     #[arg(long)]
     pub no_wait: bool,
 
-    /// Follow like the original design (no clock sync, events applied on arrival, resync only
-    /// beyond 3 s): the sync lab's baseline.
+    /// Follow like the original design, the sync lab's baseline: no clock sync; on each playback
+    /// event play from positionUs + (this machine's wall clock - the event's roomClockUs), then
+    /// run freely and seek again only when more than 3 s off that. The wall clock is Unix time
+    /// with --clock-offset-ms and --clock-drift-ppm applied, so a clock error is position error.
     #[arg(long)]
     pub naive: bool,
+
+    /// Speaker mode: play the room's local-file songs through the audio engine (fetched from the
+    /// room's server, played while they download). Songs that are not local files (YouTube,
+    /// Spotify) are followed silently. Makes the room wait for this listener to be ready.
+    #[arg(long, conflicts_with = "naive")]
+    pub audio: bool,
+
+    /// The output device for --audio (as the system names it); `null` plays into nothing, in
+    /// real time (no sound card needed). Default: the system's default output.
+    #[arg(long, value_name = "NAME", requires = "audio")]
+    pub audio_device: Option<String>,
+
+    /// Where --audio keeps the room's files, by content hash (default: a directory in the
+    /// system's temporary directory).
+    #[arg(long, value_name = "DIR", requires = "audio")]
+    pub cache_dir: Option<PathBuf>,
 
     /// Also trust this CA certificate (PEM) for wss:// (a LAN server's self-signed certificate).
     #[arg(long, value_name = "FILE")]

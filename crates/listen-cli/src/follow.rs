@@ -4,8 +4,9 @@
 //!   (scheduled changes honoured), the drift controller trimming the rate for small errors and
 //!   jumping for large ones.
 //! - [`NaiveFollower`]: the original design, the sync lab's baseline. No clock estimate: each
-//!   playback event's `positionUs` is applied on arrival and extrapolated on the local clock; a
-//!   resync only when off by more than 3 s.
+//!   playback event sets `positionUs + (wall clock now - roomClockUs)`, trusting the local wall
+//!   clock to agree with the server's; the player then runs freely, resynced only when off that
+//!   formula by more than 3 s.
 
 mod naive;
 mod synced;
@@ -27,6 +28,8 @@ pub struct Snapshot {
     pub synced: bool,
     /// How many ppm faster than the room clock the local clock runs (the estimate's skew).
     pub skew_ppm: f64,
+    /// Clock samples the estimate rests on (since the last (re)connect).
+    pub clock_samples: usize,
     /// The room's current song, and what is known of it.
     pub song_id: Option<SongId>,
     pub song: Option<SongView>,
@@ -44,6 +47,7 @@ impl Snapshot {
             target: state.target_at(now_us),
             synced: state.clock.synced,
             skew_ppm: state.clock.skew_ppm,
+            clock_samples: state.clock.samples,
             song_id: state.song_id(),
             song: room.and_then(|r| r.song.clone()),
             waiting: state.waiting(),
@@ -131,7 +135,8 @@ impl TickReport {
 /// Either way of following.
 #[derive(Debug)]
 pub enum Follower {
-    Synced(SyncedFollower),
+    /// Boxed: it holds the drift controller, the naive one next to nothing.
+    Synced(Box<SyncedFollower>),
     Naive(NaiveFollower),
 }
 

@@ -1,11 +1,14 @@
 //! `tandem-listen`: a headless Tandem listener (speaker mode) and the sync lab's probe.
 //!
-//! It joins a room through [`sync_client`] and follows it with a [`Player`]. Until the audio
-//! engine exists the player is a [`VirtualPlayer`] whose position advances on the listener's
-//! (possibly skewed) clock at the commanded rate; the follower drives it exactly as it will
-//! drive real audio: jumps for large errors, rate trims for small ones
-//! ([`sync_core::DriftController`] with the local-audio thresholds). `--naive` follows like the
-//! original design instead, as the baseline. `--telemetry` writes a JSON line every 20 ms (see
+//! It joins a room through [`sync_client`] and follows it with a [`Player`]. By default the
+//! player is a [`VirtualPlayer`] whose position advances on the listener's (possibly skewed)
+//! clock at the commanded rate; with `--audio` (speaker mode) it is an [`AudioPlayer`] that
+//! fetches the room's local-file songs from its server and plays them through the audio engine
+//! (other songs are followed silently). The follower drives either the same way: jumps for
+//! large errors, rate trims for small ones ([`sync_core::DriftController`] with the local-audio
+//! thresholds). `--naive` follows like the
+//! original design instead, as the baseline: its clock is the machine's wall clock (Unix time,
+//! shifted and skewed as asked) and each event sets `positionUs + (wall now - roomClockUs)`. `--telemetry` writes a JSON line every 20 ms (see
 //! [`telemetry`]) so the lab can compare listeners at the same true instants.
 //!
 //! # Layout
@@ -19,9 +22,14 @@
 //!   player.rs                  the Player trait (load, start_at, pause, seek, set_rate_ppm,
 //!                              rendered_position)
 //!   player/virtual_player.rs   VirtualPlayer: position on the local clock, exact seeks
+//!   player/audio_player.rs     AudioPlayer (--audio, speaker mode): local-file songs fetched
+//!                              through sync-client's FileCache, decoded while they download,
+//!                              resampled and played by audio-engine (PlayAt / Jump /
+//!                              SetRateTrim); its position is the engine's heard position
 //!   follow.rs                  Snapshot (what a follower sees), TickReport, Follower, player-ready
 //!   follow/synced.rs           SyncedFollower: timeline + clock estimate + drift control
-//!   follow/naive.rs            NaiveFollower: the original design, the lab's baseline
+//!   follow/naive.rs            NaiveFollower: the original design's arithmetic on the wall
+//!                              clock, the lab's baseline
 //!   telemetry.rs               the JSON-lines record and writer
 //!   status.rs                  the status line and plain explanations of errors
 //! tests/                       end to end against the real server, the binary run as a user would
@@ -34,4 +42,4 @@ pub mod player;
 pub mod status;
 pub mod telemetry;
 
-pub use player::{Player, VirtualPlayer};
+pub use player::{AudioPlayer, Player, VirtualPlayer};

@@ -1,10 +1,12 @@
-//! The player the listener drives: a small trait so the audio engine can replace the virtual
-//! player without the follower changing.
+//! The player the listener drives: a small trait so the audio engine ([`AudioPlayer`], speaker
+//! mode) and the virtual player are driven by the same follower.
 
+mod audio_player;
 mod virtual_player;
 
 use room_core::protocol::{SongId, SongView};
 
+pub use audio_player::{AudioPlayer, AudioStatus, FileSource};
 pub use virtual_player::VirtualPlayer;
 
 /// What a follower needs from a player. Every instant is on the listener's local clock (µs);

@@ -20,7 +20,7 @@ pub fn line(state: &ClientState, tick: &TickReport, naive: bool) -> String {
         other => format!(" · {}", connection(other)),
     };
     if naive {
-        return format!("{what} · naive (no clock sync){connection}");
+        return format!("{what} · naive (trusts its wall clock, no clock sync){connection}");
     }
     let sync = match tick.error_us {
         Some(e) => format!("in sync ±{:.2} ms", e.unsigned_abs() as f64 / 1e3),

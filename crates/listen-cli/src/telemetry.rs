@@ -4,8 +4,9 @@
 //! (possibly skewed) clock, so the lab can compare listeners at the same true instants.
 //! `positionUs` is what is *heard* now: the position rendered, minus the output latency while
 //! playing. `targetUs` is what the listener believes should be heard now (the timeline through
-//! its clock estimate, or for `--naive` the last event carried forward). Their difference is
-//! the follower's tracking error; `positionUs` against the server's timeline is the real one.
+//! its clock estimate, or for `--naive` the original formula `positionUs + (localUs -
+//! roomClockUs)` on its wrong wall clock). Their difference is the follower's tracking error;
+//! `positionUs` against the server's timeline is the real one.
 //! `ratePpm` is the rate the player was last set to.
 
 use std::fs::File;

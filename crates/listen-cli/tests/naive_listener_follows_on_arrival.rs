@@ -1,6 +1,9 @@
-//! `tandem-listen --naive` reproduces the original design: no clock sync (no offset in its
-//! telemetry), events applied on arrival and carried forward on the local clock. On loopback it
-//! still plays the right song near the right place, and pauses when the room pauses.
+//! `tandem-listen --naive` reproduces the original design's arithmetic: no clock sync (no
+//! offset in its telemetry); each event sets `positionUs + (wall clock - roomClockUs)` on a wall
+//! clock that is this machine's Unix time made 5 s fast. So on loopback, where the network costs
+//! nothing, it plays the right song exactly 5 s ahead of the room (the clock error becomes
+//! position error, and its 3 s resync does not help: it compares against the same wrong clock),
+//! and it pauses where the room pauses (a paused position needs no clock).
 
 mod common;
 
@@ -36,13 +39,34 @@ async fn naive_listener_follows_on_arrival() {
             "the naive listener estimated a clock: {r}"
         );
         let t_ns = r["tNs"].as_i64().expect("tNs");
+        // Its clock is this machine's Unix time, 5 s fast.
+        let local = r["localUs"].as_i64().expect("localUs");
+        assert!(
+            (local - t_ns / 1_000 - 5_000 * MS).abs() < 5 * MS,
+            "localUs {local} is not Unix time + 5 s: {r}"
+        );
         errors.push(
             r["positionUs"].as_i64().expect("positionUs") - (t_ns / 1_000 - started.started_at_us),
         );
     }
-    let p50 = quantile_abs(&errors, 0.5);
-    eprintln!("naive |error| p50 {p50} us over {} records", errors.len());
-    assert!(p50 <= 50 * MS, "naive listener off by {p50} us");
+    // Ahead by the clock's 5 s, give or take the loopback and the 20 ms ticks.
+    let off: Vec<i64> = errors.iter().map(|e| e - 5_000 * MS).collect();
+    let p50 = quantile_abs(&off, 0.5);
+    let max = quantile_abs(&off, 1.0);
+    eprintln!(
+        "naive error - 5 s: |p50| {p50} us, max {max} us over {} records",
+        errors.len()
+    );
+    assert!(errors.len() >= 40, "only {} records", errors.len());
+    assert!(
+        p50 <= 20 * MS && max <= 50 * MS,
+        "the naive listener is not 5 s ahead: p50 {p50} us, max {max} us off that"
+    );
+    let jumps = records.iter().filter(|r| r["correction"] == "jump").count();
+    assert_eq!(
+        jumps, 1,
+        "one start, and no resync: it agrees with its own formula"
+    );
 
     host.send(json!({"type": "pause-playback"})).await;
     let paused = host.next_playback().await;

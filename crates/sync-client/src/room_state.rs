@@ -55,6 +55,7 @@ impl RoomState {
                 joined,
                 updated,
                 left,
+                ..
             } => {
                 for m in joined.iter().chain(updated) {
                     self.members.insert(m.id, m.clone());

@@ -6,8 +6,9 @@
 //! its own impairment [`proxy`] (LAN, Wi-Fi, WAN: delay, jitter, asymmetry, stalls, cuts). Each
 //! listener writes telemetry (its heard position against this machine's true time); the lab
 //! compares them at the same true instants, against each other (spread) and against the room's
-//! own timeline (error), and runs the original design's behaviour (`--naive`) alongside as the
-//! baseline.
+//! own timeline (error), and runs the original design alongside as the baseline: `tandem-listen
+//! --naive` listeners with the same wrong clocks, which (like the original web app) set
+//! `positionUs + (wall clock now - roomClockUs)` on each event, trusting their wall clocks.
 //!
 //! # Layout
 //! ```text

@@ -8,7 +8,9 @@
 //!   convergence judged here      "after changes" (50 ms..1.5 s after each)      spread, error, corrections
 //! ```
 //! Tandem and naive listeners are in the same room at the same time, so they are judged on the
-//! same changes and the same truth; listener `i` of both groups has the same clock error.
+//! same changes and the same truth; listener `i` of both groups has the same clock error (a naive
+//! listener's wall clock is this machine's Unix time with that offset and drift, so its offset
+//! shows up whole in its position, as it would have in the original design).
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -1,6 +1,14 @@
-//! The original design, kept as the sync lab's baseline: apply each playback event's position
-//! on arrival, extrapolate on the local clock, resync only when more than 3 s off. No clock
-//! estimate, no scheduled changes, no output latency, no rate trims.
+//! The original design, kept as the sync lab's baseline. Its web app had no clock-offset
+//! estimation: on each playback event (and on joining) a client set its player to
+//! `position + (clientNow - serverTimestamp)`, comparing its own wall clock with the server's,
+//! let the player run freely, and seeked again only when the player was more than 3 s off that
+//! formula. So any difference between the two wall clocks becomes position error.
+//!
+//! Here the formula is `positionUs + (now - roomClockUs)` with `now` the listener's wall clock
+//! (Unix µs; `tandem-listen --naive` passes its emulated wrong one) and `roomClockUs` the room
+//! clock (Unix µs, anchored to the server's `SystemTime` at start). No clock estimate, no
+//! scheduled changes (a change announced a lead ahead is applied on arrival), no output latency,
+//! no rate trims.
 
 use super::{Activity, CorrectionKind, ReadyReporter, Snapshot, TickReport};
 use crate::player::Player;
@@ -20,6 +28,7 @@ impl NaiveFollower {
         Self::default()
     }
 
+    /// One tick at `now`, the listener's wall clock in Unix µs (the player runs on it too).
     pub fn tick(&mut self, now: i64, room: &Snapshot, player: &mut dyn Player) -> TickReport {
         let send_ready = self.ready.check(room, player);
         let mut report = TickReport {
@@ -35,9 +44,13 @@ impl NaiveFollower {
             return report;
         };
         report.song_id = Some(song_id);
-        // Where the event says the song is, carried forward on the local clock since it arrived.
+        // The original arithmetic: the event's position carried forward by the local wall clock
+        // minus the server's timestamp. Right only if the two wall clocks agree. A negative
+        // position (a clock behind, early in a song) is silence before the start.
         let expected = if event.is_playing {
-            event.position_us + now.saturating_sub(event.arrived_local_us)
+            event
+                .position_us
+                .saturating_add(now.saturating_sub(event.room_clock_us))
         } else {
             event.position_us
         };
@@ -80,8 +93,11 @@ mod tests {
     use crate::player::VirtualPlayer;
 
     const S: i64 = 1_000_000;
+    const MS: i64 = 1_000;
 
-    fn event(seq: u64, is_playing: bool, position_us: i64, arrived_local_us: i64) -> Snapshot {
+    /// An event saying the song is at `position_us` at room instant `room_clock_us`; it arrived
+    /// at local instant 0 (which the naive follower ignores: it trusts the timestamps).
+    fn event(seq: u64, is_playing: bool, position_us: i64, room_clock_us: i64) -> Snapshot {
         Snapshot {
             song_id: Some(3),
             arrival: Some(PlaybackArrival {
@@ -90,11 +106,30 @@ mod tests {
                 is_playing,
                 waiting: false,
                 position_us,
-                room_clock_us: 0,
-                arrived_local_us,
+                room_clock_us,
+                arrived_local_us: 0,
             }),
             ..Snapshot::default()
         }
+    }
+
+    #[test]
+    fn a_wall_clock_ahead_of_the_servers_plays_that_much_ahead() {
+        let mut f = NaiveFollower::new();
+        let mut p = VirtualPlayer::new();
+        // The room said 42 s at room instant 1000 s; it arrives 60 ms later by the room clock,
+        // but this wall clock runs 2.5 s ahead: it reads 1002.56 s.
+        let room_us = 1_000 * S;
+        let now = room_us + 60 * MS + 2_500 * MS;
+        let r = f.tick(now, &event(1, true, 42 * S, room_us), &mut p);
+        assert_eq!(r.correction, CorrectionKind::Jump);
+        assert_eq!(p.rendered_position(now), Some(42 * S + 2_560 * MS));
+        // The player runs on; the formula still agrees with it, so no resync ever corrects the
+        // 2.5 s: the clock error is position error for good.
+        let later = now + 10 * S;
+        let r = f.tick(later, &event(1, true, 42 * S, room_us), &mut p);
+        assert_eq!((r.correction, r.error_us), (CorrectionKind::None, Some(0)));
+        assert_eq!(r.target_us, Some(52 * S + 2_560 * MS));
     }
 
     #[test]

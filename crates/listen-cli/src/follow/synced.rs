@@ -6,6 +6,22 @@
 //! and the estimate's error. Without it the controller would see a steady drift of the whole
 //! skew, and a skew of a few hundred ppm keeps it trimming in a sawtooth between its
 //! thresholds instead of settling.
+//!
+//! # A start is provisional while the clock estimate is young
+//! The player starts as soon as the estimate is synced (4 samples, a few tenths of a second
+//! after connecting), so a listener is heard at once. On a path with tens of milliseconds of
+//! jitter that first estimate can be 15-30 ms off the one the burst of pings ends with: just
+//! under the drift controller's 20 ms jump threshold, so only rate trims (at most 500 ppm, i.e.
+//! 0.5 ms per second) would remove it, over tens of seconds. The estimate's reported uncertainty
+//! cannot tell when to correct: it is half the round trip (about 60 ms on a 120 ms path) and
+//! stays there, because it bounds the path's asymmetry, which no number of samples reduces.
+//! What improves is how close the best sample is to the path's floor: the excess of the
+//! smallest of `n` jittered round trips shrinks about like `1 / n`. So a start made on fewer
+//! than [`PROVISIONAL_SAMPLES`] (the burst of pings after connecting) is judged again each time
+//! the number of samples has doubled, and once more when it reaches that many, and re-made with
+//! a jump if the player is more than [`PROVISIONAL_REARM_US`] off the target. From 4 samples that
+//! is at most two jumps (at 8 and 16 samples), both within the burst, about a second after
+//! connecting; after that only the drift controller corrects, so nothing can oscillate.
 
 use sync_core::{Correction, DriftConfig, DriftController, Target};
 
@@ -16,6 +32,12 @@ use crate::player::Player;
 const REARM_US: i64 = 100;
 /// The fed-forward rate never exceeds this (ppm): a skew estimate beyond it is nonsense.
 const MAX_FEED_FORWARD_PPM: f64 = 1_000.0;
+/// A start made on fewer clock samples than this (the estimator's burst after connecting) is
+/// provisional: see the module docs.
+pub const PROVISIONAL_SAMPLES: usize = 16;
+/// A provisional start is re-made when the player is further than this from the target once
+/// the samples have doubled: a jump this small, this early, is not worth a second of trims.
+pub const PROVISIONAL_REARM_US: i64 = 2_000;
 
 #[derive(Debug)]
 pub struct SyncedFollower {
@@ -23,6 +45,8 @@ pub struct SyncedFollower {
     ready: ReadyReporter,
     /// The (local instant, position) the player is armed to start at.
     armed: Option<(i64, i64)>,
+    /// While the start is provisional: the clock samples it rests on.
+    provisional: Option<usize>,
 }
 
 impl SyncedFollower {
@@ -33,6 +57,7 @@ impl SyncedFollower {
             drift: DriftController::new(config),
             ready: ReadyReporter::default(),
             armed: None,
+            provisional: None,
         }
     }
 
@@ -93,6 +118,7 @@ impl SyncedFollower {
                     player.set_rate_ppm(now, feed_forward);
                     self.armed = Some((start_at_local_us, start_position_us));
                     self.drift.reset();
+                    self.provisional = provisional(room.clock_samples);
                     report.correction = CorrectionKind::Jump;
                 }
                 report.target_us = Some(position_us);
@@ -110,11 +136,19 @@ impl SyncedFollower {
                     player.start_at(now, position_us);
                     player.set_rate_ppm(now, feed_forward);
                     self.drift.reset();
+                    self.provisional = provisional(room.clock_samples);
                     report.correction = CorrectionKind::Jump;
                     return report;
                 }
                 self.armed = None;
                 let rendered = player.rendered_position(now).unwrap_or(position_us);
+                if self.remake_provisional_start(room.clock_samples, rendered - position_us) {
+                    player.seek(now, position_us);
+                    player.set_rate_ppm(now, feed_forward);
+                    self.drift.reset();
+                    report.correction = CorrectionKind::Jump;
+                    return report;
+                }
                 report.correction = match self.drift.update(now, rendered, position_us) {
                     Correction::None => {
                         player.set_rate_ppm(now, feed_forward);
@@ -136,11 +170,39 @@ impl SyncedFollower {
         report
     }
 
+    /// Whether a provisional start should be re-made now, `error_us` (rendered - target) off,
+    /// with the estimate resting on `samples`: once the samples have doubled since the start,
+    /// or reached [`PROVISIONAL_SAMPLES`] (see the module docs). Each such point is judged once;
+    /// the start stops being provisional when it rests on [`PROVISIONAL_SAMPLES`], or when the
+    /// count drops (a new connection: its first samples are no better than the mapping the
+    /// player already follows).
+    fn remake_provisional_start(&mut self, samples: usize, error_us: i64) -> bool {
+        let Some(rested_on) = self.provisional else {
+            return false;
+        };
+        if samples < rested_on {
+            self.provisional = None;
+            return false;
+        }
+        if samples < rested_on.max(1).saturating_mul(2).min(PROVISIONAL_SAMPLES) {
+            return false;
+        }
+        self.provisional = provisional(samples);
+        error_us.abs() > PROVISIONAL_REARM_US
+    }
+
     /// A new song or a stop: readings of the old one mean nothing now.
     fn forget(&mut self) {
         self.armed = None;
+        self.provisional = None;
         self.drift.reset();
     }
+}
+
+/// A start made on `samples` clock samples is provisional while they are fewer than
+/// [`PROVISIONAL_SAMPLES`].
+fn provisional(samples: usize) -> Option<usize> {
+    (samples < PROVISIONAL_SAMPLES).then_some(samples)
 }
 
 #[cfg(test)]
@@ -246,6 +308,114 @@ mod tests {
         assert_eq!(r.activity, Activity::Paused);
         assert!(!player.is_playing());
         assert_eq!(player.rendered_position(9 * S), Some(31 * S));
+    }
+
+    /// A clock estimate on synthetic time: one sample every 50 ms from 4 at `t = 0` (the burst),
+    /// one a second from 16 on; the room's timeline seen through it is off by `error(samples)`.
+    fn young_estimate(t: i64, error: impl Fn(usize) -> i64) -> Snapshot {
+        let samples = if t < 600 * MS {
+            4 + usize::try_from(t / (50 * MS)).unwrap_or(0)
+        } else {
+            16 + usize::try_from((t - 600 * MS) / S).unwrap_or(0)
+        };
+        let mut r = room(Target::Playing {
+            position_us: 30 * S + t + error(samples),
+        });
+        r.clock_samples = samples;
+        r
+    }
+
+    #[test]
+    fn a_start_on_a_young_estimate_is_remade_when_the_samples_double() {
+        let mut f = SyncedFollower::new(DriftConfig::local_audio());
+        let mut player = VirtualPlayer::new();
+        // 4-7 samples: 25 ms off; 8-15: 6 ms off, so the target moves 19 ms at 8 samples, just
+        // under the drift controller's 20 ms jump threshold; from 16 on: right, give or take
+        // 1.5 ms of noise.
+        let error = |n: usize| match n {
+            0..=7 => 25 * MS,
+            8..=15 => 6 * MS,
+            _ => [0, 1_500, -1_500][n % 3],
+        };
+        let mut jumps = Vec::new();
+        let mut t = 0;
+        while t < 30 * S {
+            let r = f.tick(t, &young_estimate(t, error), &mut player);
+            if r.correction == CorrectionKind::Jump {
+                jumps.push(t);
+            }
+            if t >= 600 * MS {
+                let heard = player.rendered_position(t).unwrap_or(0) - (30 * S + t);
+                assert!(heard.abs() <= 2 * MS, "{heard} us off at {t} us");
+            }
+            t += 20 * MS;
+        }
+        // The start, then once at 8 samples (t = 200 ms) and once at 16 (t = 600 ms); the noise
+        // after that is left to the drift controller.
+        assert_eq!(jumps, vec![0, 200 * MS, 600 * MS]);
+    }
+
+    #[test]
+    fn a_start_on_more_samples_is_judged_again_when_the_burst_completes() {
+        let mut f = SyncedFollower::new(DriftConfig::local_audio());
+        let mut player = VirtualPlayer::new();
+        // Started on 10 samples (t = 300 ms), 5 ms off; right from 16 on (t = 600 ms), not 20.
+        let error = |n: usize| if n < 16 { 5 * MS } else { 0 };
+        let mut jumps = Vec::new();
+        let mut t = 300 * MS;
+        while t < 20 * S {
+            let r = f.tick(t, &young_estimate(t, error), &mut player);
+            if r.correction == CorrectionKind::Jump {
+                jumps.push(t);
+            }
+            t += 20 * MS;
+        }
+        assert_eq!(jumps, vec![300 * MS, 600 * MS]);
+    }
+
+    #[test]
+    fn provisional_restarts_are_bounded_whatever_the_estimate_does() {
+        let mut f = SyncedFollower::new(DriftConfig::local_audio());
+        let mut player = VirtualPlayer::new();
+        // An estimate that swings 16 ms with every sample, forever.
+        let error = |n: usize| if n.is_multiple_of(2) { 8 * MS } else { -8 * MS };
+        let mut jumps = 0;
+        let mut t = 0;
+        while t < 60 * S {
+            let r = f.tick(t, &young_estimate(t, error), &mut player);
+            jumps += usize::from(r.correction == CorrectionKind::Jump);
+            t += 20 * MS;
+        }
+        assert!(
+            jumps <= 3,
+            "{jumps} jumps: the start and at most two re-starts"
+        );
+    }
+
+    #[test]
+    fn a_new_connection_ends_the_provisional_start() {
+        let mut f = SyncedFollower::new(DriftConfig::local_audio());
+        let mut player = VirtualPlayer::new();
+        let at = |t: i64, samples: usize, error: i64| {
+            let mut r = room(Target::Playing {
+                position_us: 30 * S + t + error,
+            });
+            r.clock_samples = samples;
+            r
+        };
+        assert_eq!(
+            f.tick(0, &at(0, 4, 0), &mut player).correction,
+            CorrectionKind::Jump
+        );
+        f.tick(20 * MS, &at(20 * MS, 6, 0), &mut player);
+        // Reconnected: the new session's samples count from 0, and its estimate differs by 5 ms.
+        let mut jumps = 0;
+        for k in 2..100 {
+            let samples = usize::try_from(k - 2).unwrap_or(0).min(20);
+            let r = f.tick(k * 20 * MS, &at(k * 20 * MS, samples, 5 * MS), &mut player);
+            jumps += usize::from(r.correction == CorrectionKind::Jump);
+        }
+        assert_eq!(jumps, 0, "a new session's first estimate re-made the start");
     }
 
     #[test]

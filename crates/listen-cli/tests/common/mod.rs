@@ -31,6 +31,11 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start() -> Self {
+        Self::start_with(ServerConfig::default()).await
+    }
+
+    /// A server with this configuration (shared files, limits...).
+    pub async fn start_with(config: ServerConfig) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -38,9 +43,7 @@ impl TestServer {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            room_server::run(listener, shutdown, ServerConfig::default())
-                .await
-                .unwrap();
+            room_server::run(listener, shutdown, config).await.unwrap();
         });
         Self {
             addr,
