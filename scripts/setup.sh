@@ -4,8 +4,10 @@
 set -euo pipefail
 
 # Debian packages: building (C compiler, ALSA headers for the audio output) and testing (a
-# PulseAudio null sink for the real-device audio test, ffmpeg as the reference decoder).
-packages=(build-essential pkg-config libasound2-dev pulseaudio pulseaudio-utils libasound2-plugins ffmpeg)
+# PulseAudio null sink for the real-device audio test, ffmpeg as the reference decoder, and the
+# sound files alsa-utils and the freedesktop theme ship, which the decoder must read too).
+packages=(build-essential pkg-config libasound2-dev pulseaudio pulseaudio-utils libasound2-plugins ffmpeg
+  alsa-utils sound-theme-freedesktop)
 need_apt=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in "${packages[@]}"; do
