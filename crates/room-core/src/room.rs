@@ -146,6 +146,8 @@ type Outcome = Result<Vec<Effect>, RoomError>;
 
 /// Members listed in `room-joined` at most.
 pub const MEMBERS_IN_JOINED: usize = 50;
+/// Members in one `members-page` at most.
+pub const MEMBERS_PAGE_MAX: usize = 200;
 /// Entries in one `presence` message at most.
 pub const PRESENCE_CHUNK: usize = 50;
 
@@ -563,6 +565,10 @@ impl Room {
                 Ok(effects)
             }
             ClientMessage::SongEnded { song_id } => Ok(self.song_ended(now, role, song_id)),
+            ClientMessage::GetMembers { after_id, limit } => Ok(vec![Effect::Send(
+                Recipient::Only(from),
+                self.members_page(after_id, limit),
+            )]),
             ClientMessage::GetPlaybackState {} => Ok(vec![Effect::Send(
                 Recipient::Only(from),
                 ServerMessage::PlaybackStateUpdate(self.playback_event(
@@ -1142,6 +1148,26 @@ impl Room {
                 )
             })
             .collect()
+    }
+
+    /// A page of members by id after `after_id`, at most `limit` (bounded by
+    /// [`MEMBERS_PAGE_MAX`]), with where the next page starts.
+    fn members_page(&self, after_id: Option<MemberId>, limit: Option<u32>) -> ServerMessage {
+        let limit = limit.map_or(MEMBERS_PAGE_MAX, |l| {
+            (l as usize).clamp(1, MEMBERS_PAGE_MAX)
+        });
+        let from = after_id.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Excluded);
+        let mut ids = self
+            .members
+            .range((from, std::ops::Bound::Unbounded))
+            .map(|(&id, _)| id);
+        let page: Vec<MemberId> = ids.by_ref().take(limit).collect();
+        let more = ids.next().is_some();
+        ServerMessage::MembersPage {
+            next_after_id: if more { page.last().copied() } else { None },
+            members: page.into_iter().map(|id| self.member_view(id)).collect(),
+            member_count: u32::try_from(self.members.len()).unwrap_or(u32::MAX),
+        }
     }
 
     /// Who a newcomer is told about: the host, the DJs, itself, then the connected, then the

@@ -82,6 +82,16 @@ pub enum ClientMessage {
         song_id: SongId,
     },
     GetPlaybackState {},
+    /// A page of the member list, by id after `afterId` (from the start when absent), at most
+    /// `limit` (default and maximum 200): how a client of a big room, whose `room-joined` lists
+    /// only the first 50, browses the rest.
+    #[serde(rename_all = "camelCase")]
+    GetMembers {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after_id: Option<MemberId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<u32>,
+    },
     AddSong {
         song: SongInput,
     },
@@ -168,6 +178,7 @@ impl ClientMessage {
             Self::PlayNow { .. } => "play-now",
             Self::SongEnded { .. } => "song-ended",
             Self::GetPlaybackState {} => "get-playback-state",
+            Self::GetMembers { .. } => "get-members",
             Self::AddSong { .. } => "add-song",
             Self::RemoveSong { .. } => "remove-song",
             Self::ClearQueue {} => "clear-queue",
@@ -197,6 +208,7 @@ impl ClientMessage {
         "play-now",
         "song-ended",
         "get-playback-state",
+        "get-members",
         "add-song",
         "remove-song",
         "clear-queue",

@@ -76,6 +76,15 @@ pub enum ServerMessage {
     /// `get-playback-state`.
     PlaybackStateUpdate(PlaybackEvent),
     ChatMessage(ChatView),
+    /// Answer to `get-members`, to the sender only: members by id; `nextAfterId` asks for the
+    /// next page, absent on the last one.
+    #[serde(rename_all = "camelCase")]
+    MembersPage {
+        members: Vec<MemberView>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next_after_id: Option<MemberId>,
+        member_count: u32,
+    },
     /// `serverRecvUs`/`serverSendUs` are on the room clock; `clientSendUs` is echoed.
     #[serde(rename_all = "camelCase")]
     ClockPong {
