@@ -86,6 +86,10 @@ pub async fn serve(mut ws: WebSocket, shared: Shared) {
     };
     let mut open = send_msg(&mut ws, &hello).await.is_continue();
 
+    // Registered once, not on every frame: this loop is the hot path of a broadcast.
+    let shutdown = shared.shutdown.clone();
+    let stopping = shutdown.cancelled();
+    tokio::pin!(stopping);
     while open {
         let room_rx = async {
             match joined.as_mut() {
@@ -95,7 +99,7 @@ pub async fn serve(mut ws: WebSocket, shared: Shared) {
         };
         tokio::select! {
             biased;
-            () = shared.shutdown.cancelled() => {
+            () = &mut stopping => {
                 close(&mut ws, close_code::GOING_AWAY, "server shutting down").await;
                 break;
             }

@@ -137,6 +137,8 @@ struct RoomTask {
 impl RoomTask {
     async fn run(mut self, mut rx: mpsc::Receiver<RoomCommand>, shutdown: CancellationToken) {
         let clock = self.shared.clock;
+        let stopping = shutdown.cancelled();
+        tokio::pin!(stopping);
         while !self.closed {
             let deadline = self.room.next_timeout().map(|t| clock.instant_of(t));
             let timer = async {
@@ -154,7 +156,7 @@ impl RoomTask {
                     let effects = self.room.on_timeout(clock.now_us());
                     self.apply(effects);
                 }
-                () = shutdown.cancelled() => break,
+                () = &mut stopping => break,
             }
         }
         if self.closed {
