@@ -14,10 +14,10 @@ use sync_core::DriftConfig;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::args::Args;
-use crate::follow::{Activity, Follower, NaiveFollower, Snapshot, SyncedFollower};
-use crate::player::{AudioPlayer, FileSource, Player, VirtualPlayer};
 use crate::status;
 use crate::telemetry::{Record, TelemetryWriter, true_time_ns};
+use listener::follow::{Activity, Follower, NaiveFollower, Snapshot, SyncedFollower};
+use listener::player::{AudioPlayer, FileSource, Player, VirtualPlayer};
 
 /// How often the player is driven and telemetry written.
 pub const TICK: Duration = Duration::from_millis(20);

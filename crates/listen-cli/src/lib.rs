@@ -17,19 +17,8 @@
 //!   main.rs                    the binary: arguments, runtime, exit codes
 //!   lib.rs                     this overview
 //!   args.rs                    command-line arguments (clap)
-//!   app.rs                     the 20 ms loop: state -> follower -> player, telemetry, status,
-//!                              signals
-//!   player.rs                  the Player trait (load, start_at, pause, seek, set_rate_ppm,
-//!                              rendered_position)
-//!   player/virtual_player.rs   VirtualPlayer: position on the local clock, exact seeks
-//!   player/audio_player.rs     AudioPlayer (--audio, speaker mode): local-file songs fetched
-//!                              through sync-client's FileCache, decoded while they download,
-//!                              resampled and played by audio-engine (PlayAt / Jump /
-//!                              SetRateTrim); its position is the engine's heard position
-//!   follow.rs                  Snapshot (what a follower sees), TickReport, Follower, player-ready
-//!   follow/synced.rs           SyncedFollower: timeline + clock estimate + drift control
-//!   follow/naive.rs            NaiveFollower: the original design's arithmetic on the wall
-//!                              clock, the lab's baseline
+//!   app.rs                     the 20 ms loop: state -> follower -> player (crate `listener`),
+//!                              telemetry, status, signals
 //!   telemetry.rs               the JSON-lines record and writer
 //!   status.rs                  the status line and plain explanations of errors
 //! tests/                       end to end against the real server, the binary run as a user would
@@ -37,9 +26,7 @@
 
 pub mod app;
 pub mod args;
-pub mod follow;
-pub mod player;
 pub mod status;
 pub mod telemetry;
 
-pub use player::{AudioPlayer, Player, VirtualPlayer};
+pub use listener::{AudioPlayer, Player, VirtualPlayer};

@@ -4,7 +4,7 @@
 use room_core::ErrorCode;
 use sync_client::{ClientError, ClientState, ConnectionStatus};
 
-use crate::follow::TickReport;
+use listener::follow::TickReport;
 
 /// The periodic status line.
 pub fn line(state: &ClientState, tick: &TickReport, naive: bool) -> String {
