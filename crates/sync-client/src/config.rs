@@ -70,6 +70,26 @@ pub struct Join {
     pub host_secret: Option<String>,
     /// Whether the room should wait for this listener's player before starting a song.
     pub wait_for_me: bool,
+    /// Create the room instead of joining one: the first connection sends `create-room`, and
+    /// from its `room-created` on, `code` and `host_secret` are the new room's (reconnects join
+    /// it back as host). `code` is ignored until then.
+    pub create: Option<CreateRoom>,
+}
+
+/// A room to create (see [`Join::create`]).
+#[derive(Clone, PartialEq, Eq)]
+pub struct CreateRoom {
+    pub name: String,
+    pub policy: room_core::ControlPolicy,
+}
+
+impl std::fmt::Debug for CreateRoom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateRoom")
+            .field("name", &self.name)
+            .field("policy", &self.policy)
+            .finish()
+    }
 }
 
 impl Join {
@@ -80,6 +100,22 @@ impl Join {
             password: None,
             host_secret: None,
             wait_for_me: true,
+            create: None,
+        }
+    }
+
+    /// Creates a room named `name` with `policy` (and the join's password, if set) as its host.
+    pub fn create(
+        name: impl Into<String>,
+        policy: room_core::ControlPolicy,
+        display_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            create: Some(CreateRoom {
+                name: name.into(),
+                policy,
+            }),
+            ..Self::new("", display_name)
         }
     }
 }
@@ -93,6 +129,7 @@ impl std::fmt::Debug for Join {
             .field("password", &self.password.as_ref().map(|_| "…"))
             .field("host_secret", &self.host_secret.as_ref().map(|_| "…"))
             .field("wait_for_me", &self.wait_for_me)
+            .field("create", &self.create)
             .finish()
     }
 }

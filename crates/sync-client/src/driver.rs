@@ -212,6 +212,14 @@ impl Driver {
 
     fn join_message(&self) -> ClientMessage {
         let join = &self.config.join;
+        if let Some(create) = &join.create {
+            return ClientMessage::CreateRoom {
+                name: create.name.clone(),
+                display_name: join.display_name.clone(),
+                policy: create.policy,
+                password: join.password.clone(),
+            };
+        }
         ClientMessage::JoinRoom {
             code: join.code.clone(),
             display_name: join.display_name.clone(),

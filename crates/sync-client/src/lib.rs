@@ -70,7 +70,7 @@ mod state;
 mod tls;
 
 pub use clock::{LocalClock, MonotonicClock, SkewedClock};
-pub use config::{ClientConfig, Join, ReconnectPolicy, TlsOptions};
+pub use config::{ClientConfig, CreateRoom, Join, ReconnectPolicy, TlsOptions};
 pub use error::{ClientError, ServerRefusal};
 pub use files::{
     CachedFile, DownloadStatus, FileCache, FileError, Progress, StreamingReader, http_base_url,
@@ -78,5 +78,7 @@ pub use files::{
 };
 pub use handle::{SyncClient, SyncHandle};
 pub use room_state::RoomState;
-pub use state::{ClientState, ClockStatus, ConnectionStatus, Me, PlaybackArrival, SongTarget};
+pub use state::{
+    ClientState, ClockStatus, ConnectionStatus, CreatedRoom, Me, PlaybackArrival, SongTarget,
+};
 pub use sync_core::{RoomPlayback, Target};

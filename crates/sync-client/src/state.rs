@@ -99,7 +99,25 @@ pub struct ClientState {
     pub server: Option<String>,
     /// Times the client got back into the room after a drop.
     pub rejoins: u32,
+    /// The room this client created ([`Join::create`](crate::Join::create)): its code and the
+    /// host secret that reclaims the host role. Keep the secret private.
+    pub created: Option<CreatedRoom>,
     pub(crate) sync: SyncSnapshot,
+}
+
+/// A room created by this client.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CreatedRoom {
+    pub code: String,
+    pub host_secret: String,
+}
+
+impl std::fmt::Debug for CreatedRoom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedRoom")
+            .field("code", &self.code)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The clock mapping and the timeline the targets are computed from.
@@ -121,6 +139,7 @@ impl ClientState {
             last_playback: None,
             server: None,
             rejoins: 0,
+            created: None,
             sync: SyncSnapshot::default(),
         }
     }

@@ -15,6 +15,7 @@ use crate::command::Command;
 use crate::connect::Socket;
 use crate::error::{ClientError, ServerRefusal};
 use crate::room_state::RoomState;
+use crate::state::CreatedRoom;
 use crate::state::{ConnectionStatus, Me};
 
 type Sink = SplitSink<Socket, Message>;
@@ -219,7 +220,15 @@ impl Driver {
                 error: Some(ClientError::RoomClosed(reason)),
                 ack: None,
             }),
-            ServerMessage::RoomCreated { .. } => Ok(Vec::new()),
+            ServerMessage::RoomCreated { code, host_secret } => {
+                // From now on this is an ordinary room to rejoin, as its host.
+                let join = &mut self.config.join;
+                join.create = None;
+                join.code = code.clone();
+                join.host_secret = Some(host_secret.clone());
+                self.draft.created = Some(CreatedRoom { code, host_secret });
+                Ok(Vec::new())
+            }
             other => {
                 let me = self.draft.me.map(|m| m.member_id);
                 if let Some(room) = &mut self.draft.room {
@@ -256,7 +265,10 @@ impl Driver {
 
     fn on_error(&mut self, refusal: ServerRefusal) -> Result<Vec<ClientMessage>, SessionEnd> {
         let joining = self.draft.status == ConnectionStatus::Joining;
-        let about_join = refusal.request_type.as_deref() == Some("join-room");
+        let about_join = matches!(
+            refusal.request_type.as_deref(),
+            Some("join-room" | "create-room")
+        );
         if about_join
             && refusal.code == ErrorCode::InvalidResumeToken
             && self.resume_token.is_some()
