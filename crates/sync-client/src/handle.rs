@@ -240,7 +240,12 @@ impl SyncHandle {
         rx.borrow().clone()
     }
 
-    fn send(&self, msg: ClientMessage) -> Result<(), ClientError> {
+    /// Sends any message to the room (`set-role`, `transfer-host`, `reorder-queue`, ...), in order
+    /// with the others.
+    ///
+    /// # Errors
+    /// As for [`pause`](Self::pause).
+    pub fn send(&self, msg: ClientMessage) -> Result<(), ClientError> {
         self.enqueue(Command::Send(msg))
     }
 

@@ -87,6 +87,25 @@ impl CpalOutput {
         }
     }
 
+    /// The names of the system's output devices (what [`CpalConfig::device`] takes), for a
+    /// settings list.
+    ///
+    /// # Errors
+    /// [`OutputError::NoDevice`] when the audio host is unavailable or cannot list devices.
+    pub fn device_names() -> Result<Vec<String>, OutputError> {
+        let host = catch_unwind(cpal::default_host)
+            .map_err(|_| OutputError::NoDevice("the audio host is unavailable".into()))?;
+        let devices = host
+            .output_devices()
+            .map_err(|e| OutputError::NoDevice(format!("cannot list devices: {e}")))?;
+        let mut names: Vec<String> = devices
+            .filter_map(|d| d.description().ok().map(|desc| desc.name().to_owned()))
+            .collect();
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
     fn find_device(&self) -> Result<(cpal::Device, String), OutputError> {
         let host = catch_unwind(cpal::default_host)
             .map_err(|_| OutputError::NoDevice("the audio host is unavailable".into()))?;
