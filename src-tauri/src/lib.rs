@@ -23,6 +23,7 @@
 //! - `TANDEM_YOUTUBE_API`: a file served in place of YouTube's IFrame API script (the fake in
 //!   `ui/test/`); the real script URL is used otherwise.
 //! - `TANDEM_HOST_LOOPBACK=1`: host on 127.0.0.1 only.
+//! - `TANDEM_NO_LAN=1`: neither list nor announce rooms on the LAN.
 
 mod commands;
 mod events;
@@ -212,6 +213,10 @@ fn setup(handle: &AppHandle, hub: Arc<EventHub>) -> Result<(), Box<dyn std::erro
     }
 
     deep_links(handle, &core);
+    if std::env::var("TANDEM_NO_LAN").is_err() {
+        let core = core.clone();
+        tauri::async_runtime::spawn(async move { desktop_core::lan::start(core) });
+    }
     hub.media.start(core, None);
     Ok(())
 }

@@ -79,7 +79,7 @@ impl App {
         }
     }
 
-    fn emit(&self, event: UiEvent) {
+    pub(crate) fn emit(&self, event: UiEvent) {
         (self.sink)(event);
     }
 
@@ -535,23 +535,36 @@ impl App {
         }
     }
 
-    /// The current room's code and name, and whether this app hosts it (for the LAN
-    /// announcement).
-    pub async fn hosted_room(&self) -> Option<(String, String, u16, bool, u32)> {
+    /// The room this app hosts and is in, for the LAN announcement.
+    pub async fn hosted_room(&self) -> Option<HostedRoom> {
         let state = self.state.lock().await;
         let host = state.host.as_ref()?;
-        let session = state.session.as_ref().filter(|s| s.hosting())?;
+        let session = state
+            .session
+            .as_ref()
+            .filter(|s| s.hosting() && !s.is_over())?;
         let room = session.handle().state().room?;
-        let members = u32::try_from(room.members.values().filter(|m| m.connected).count())
-            .unwrap_or(u32::MAX);
-        Some((
-            room.code,
-            room.name,
-            host.port(),
-            room.has_password,
-            members,
-        ))
+        let members = room.members.values().filter(|m| m.connected).count();
+        Some(HostedRoom {
+            code: room.code,
+            name: room.name,
+            host_name: state.settings.name_or_default(),
+            port: host.port(),
+            has_password: room.has_password,
+            members: u32::try_from(members).unwrap_or(u32::MAX),
+        })
     }
+}
+
+/// What the LAN announcement says of the hosted room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostedRoom {
+    pub code: String,
+    pub name: String,
+    pub host_name: String,
+    pub port: u16,
+    pub has_password: bool,
+    pub members: u32,
 }
 
 fn idle() -> SessionView {

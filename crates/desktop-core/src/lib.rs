@@ -12,6 +12,7 @@
 //!   session/views.rs    client state -> session, room and sync-badge views (pure)
 //!   youtube.rs          YoutubePlayer: the follower's Player over the page's IFrame player
 //!   host.rs             HostServer: the embedded room server (LAN, SQLite, shared files)
+//!   lan.rs              rooms on this network: browse and announce (discovery crate)
 //!   links.rs            join links, codes and typed addresses
 //!   share.rs            the QR code of a join link
 //!   settings.rs         Settings and their JSON file
@@ -21,6 +22,7 @@
 pub mod app;
 pub mod error;
 pub mod host;
+pub mod lan;
 pub mod links;
 pub mod session;
 pub mod settings;

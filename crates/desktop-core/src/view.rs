@@ -182,18 +182,8 @@ pub enum PlayerKind {
     Spotify,
 }
 
-/// A room announced on the LAN.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiscoveredRoom {
-    pub name: String,
-    pub host_name: String,
-    pub code: String,
-    /// `ws://address:port/ws` to join with.
-    pub url: String,
-    pub has_password: bool,
-    pub members: u32,
-}
+/// A room announced on the LAN (from the discovery crate, sent as is).
+pub use discovery::DiscoveredRoom;
 
 /// Something to tell the person once (a toast).
 #[derive(Debug, Clone, PartialEq, Serialize)]
