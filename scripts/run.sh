@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and starts Tandem's room server with its defaults:
-# SQLite in your data directory, listening on ws://127.0.0.1:7878/ws (loopback only).
-# Extra arguments go to tandem-server (try --help, --expose, --port, --store).
+# Installs what is missing, builds, and starts the Tandem desktop app: host a room (its room
+# server runs inside the app, with SQLite in your data folder) or join one.
+# Extra arguments go to the app (a tandem:// join link, for instance).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-echo "run: building tandem-server (the first build takes a few minutes)..." >&2
-cargo build --release -p room-server --bin tandem-server
-exec target/release/tandem-server "$@"
+bash scripts/build-ui.sh
+echo "run: building the app (the first build takes several minutes)..." >&2
+cargo build --release -p tandem-desktop --bin tandem
+exec target/release/tandem "$@"

@@ -86,7 +86,7 @@ impl App {
     fn notice(&self, level: NoticeLevel, kind: &str, message: impl Into<String>) {
         self.emit(UiEvent::Notice(Notice {
             level,
-            kind: kind.to_owned(),
+            code: kind.to_owned(),
             message: message.into(),
         }));
     }

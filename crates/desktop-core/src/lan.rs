@@ -23,7 +23,7 @@ pub fn start(app: Arc<App>) {
             tracing::info!(error = %e, "LAN discovery off");
             app.emit(UiEvent::Notice(Notice {
                 level: NoticeLevel::Info,
-                kind: "discovery-off".into(),
+                code: "discovery-off".into(),
                 message: format!("Rooms on this network cannot be listed ({e}). Join by code and address instead."),
             }));
             return;

@@ -190,8 +190,8 @@ pub use discovery::DiscoveredRoom;
 #[serde(rename_all = "camelCase")]
 pub struct Notice {
     pub level: NoticeLevel,
-    /// Stable code for tests and for the UI to pick an icon.
-    pub kind: String,
+    /// Stable code for tests and for the UI to pick an icon (`file-added`, `youtube`, ...).
+    pub code: String,
     pub message: String,
 }
 

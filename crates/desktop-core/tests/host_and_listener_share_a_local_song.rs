@@ -60,7 +60,7 @@ async fn host_and_listener_share_a_local_song() {
     assert_eq!(song.added_by_name, "Ada");
     assert!(
         host.events().iter().any(
-            |e| matches!(e, desktop_core::view::UiEvent::Notice(n) if n.kind == "file-refused")
+            |e| matches!(e, desktop_core::view::UiEvent::Notice(n) if n.code == "file-refused")
         ),
         "a random file was not refused"
     );

@@ -183,7 +183,7 @@ fn examples() -> Vec<(&'static str, serde_json::Value)> {
             "notice",
             UiEvent::Notice(Notice {
                 level: NoticeLevel::Info,
-                kind: "file-added".into(),
+                code: "file-added".into(),
                 message: "Added “Field Recording 3”".into(),
             }),
         ),

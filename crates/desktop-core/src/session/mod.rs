@@ -239,7 +239,7 @@ fn open_engine(
 fn notice(sink: &EventSink, level: crate::view::NoticeLevel, kind: &str, message: String) {
     sink(UiEvent::Notice(crate::view::Notice {
         level,
-        kind: kind.to_owned(),
+        code: kind.to_owned(),
         message,
     }));
 }
