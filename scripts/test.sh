@@ -24,7 +24,7 @@ cargo fmt --all -- --check
 echo "== cargo clippy (warnings are errors)" >&2
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo test (under Xvfb with a D-Bus session, for the app's window)" >&2
-export NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1
+export NO_AT_BRIDGE=1
 if [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null 2>&1; then
   xvfb-run -a -s "-screen 0 1280x860x24" dbus-run-session -- cargo test --workspace --all-targets
 else

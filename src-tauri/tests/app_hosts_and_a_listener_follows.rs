@@ -26,7 +26,12 @@ impl Guest {
         let events: Arc<Mutex<Vec<UiEvent>>> = Arc::default();
         let sink = {
             let events = events.clone();
-            Arc::new(move |e: UiEvent| events.lock().unwrap_or_else(PoisonError::into_inner).push(e))
+            Arc::new(move |e: UiEvent| {
+                events
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(e)
+            })
         };
         let app = Arc::new(App::new(
             AppPaths {
@@ -116,7 +121,6 @@ fn app_hosts_and_a_listener_follows() {
         ("TANDEM_NO_LAN", "1".to_owned()),
         ("TANDEM_YOUTUBE_API", fake_youtube.display().to_string()),
         ("NO_AT_BRIDGE", "1".to_owned()),
-        ("WEBKIT_DISABLE_COMPOSITING_MODE", "1".to_owned()),
     ];
     let driver = support::Driver::start(&env, &tmp.path().join("tauri-driver.log"));
     let s = Session::start(&driver.url, env!("CARGO_BIN_EXE_tandem")).expect("app session");
@@ -158,16 +162,20 @@ fn app_hosts_and_a_listener_follows() {
     .expect("guest joins");
     let seen = guest.wait_room("the guest in the room", |r| r.members.len() == 2);
     assert_eq!(seen.name, "Friday listening");
-    s.wait_for(&tid("member"), 15, "Ben in the members list", |s, e| {
-        s.text(e).contains("Ben")
+    s.wait_text(&tid("member-name"), 15, "Ben in the members list", |t| {
+        t.contains("Ben")
     });
 
     // The host adds a local file, as dropping it on the window does.
     let song = support::long_song(tmp.path());
-    let added = invoke(&s, "add_files", json!({"paths": [song.display().to_string()]}));
+    let added = invoke(
+        &s,
+        "add_files",
+        json!({"paths": [song.display().to_string()]}),
+    );
     assert!(added.get("err").is_none(), "add_files: {added}");
-    s.wait_for(&tid("now-title"), 20, "the song's title", |s, e| {
-        s.text(e).contains("Evening Tone")
+    s.wait_text(&tid("now-title"), 20, "the song's title", |t| {
+        t.contains("Evening Tone")
     });
     let playing = guest.wait_room("the guest hears it playing", |r| {
         r.now_playing.as_ref().is_some_and(|n| n.is_playing)
@@ -178,8 +186,8 @@ fn app_hosts_and_a_listener_follows() {
     guest.wait_tick("the guest's local player following", |t| {
         t.player.kind == desktop_core::view::PlayerKind::Local && t.position_us > 1_000_000
     });
-    s.wait_for(&tid("sync-label"), 20, "the sync badge in sync", |s, e| {
-        s.text(e).contains("in sync")
+    s.wait_text(&tid("sync-label"), 20, "the sync badge in sync", |t| {
+        t.contains("in sync")
     });
     s.screenshot("04-playing");
 
@@ -188,18 +196,24 @@ fn app_hosts_and_a_listener_follows() {
     guest.wait_room("paused on the guest", |r| {
         r.now_playing.as_ref().is_some_and(|n| !n.is_playing)
     });
-    let paused_at = guest.wait_tick("a paused tick", |t| !t.is_playing).position_us;
+    let paused_at = guest
+        .wait_tick("a paused tick", |t| !t.is_playing)
+        .position_us;
 
     // Seek 10 s ahead with the keyboard (→), while paused.
-    let body = s.el("room");
-    let _ = body;
-    s.execute("document.activeElement && document.activeElement.blur()", json!([]))
-        .expect("blur");
+    s.execute(
+        "document.activeElement && document.activeElement.blur()",
+        json!([]),
+    )
+    .expect("blur");
     s.press("\u{E014}");
     let moved = guest.wait_tick("the seek on the guest", |t| {
         !t.is_playing && (t.position_us - (paused_at + 10_000_000)).abs() < 1_500_000
     });
-    eprintln!("paused at {paused_at} µs, seeked to {} µs", moved.position_us);
+    eprintln!(
+        "paused at {paused_at} µs, seeked to {} µs",
+        moved.position_us
+    );
 
     // Resume with Space.
     s.press(" ");
@@ -208,32 +222,40 @@ fn app_hosts_and_a_listener_follows() {
     });
 
     // Ben adds a YouTube link; Ada votes for it in the window; Ben sees the score.
-    rt.block_on(guest.app.add_link("https://www.youtube.com/watch?v=dQw4w9WgXcQ"))
-        .expect("link");
-    let item = s.wait_for(&tid("queue-item"), 15, "the link in the queue", |_, _| true);
-    let _ = item;
+    rt.block_on(
+        guest
+            .app
+            .add_link("https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+    )
+    .expect("link");
+    s.el("queue-item");
     s.click_id("vote-up");
     let voted = guest.wait_room("Ada's vote on the guest", |r| {
         r.queue.first().is_some_and(|q| q.entry.upvotes == 1)
     });
     let yt_id = voted.queue[0].entry.song.id;
     rt.block_on(guest.app.vote(yt_id, 1)).expect("guest vote");
-    s.wait_for(&tid("queue-score"), 15, "a score of 2 in the window", |s, e| {
-        s.text(e).contains('2')
+    s.wait_text(&tid("queue-score"), 15, "a score of 2 in the window", |t| {
+        t.contains('2')
     });
 
     // Play it now: the page's YouTube bridge drives the (fake) IFrame player.
     s.click_id("play-now");
-    s.wait_for("[data-fake-youtube]", 20, "the fake YouTube player playing", |s, e| {
-        s.attr(e, "data-state").as_deref() == Some("1")
-            && s.attr(e, "data-video-id").as_deref() == Some("dQw4w9WgXcQ")
+    s.wait_until(20, "the fake YouTube player playing", |s| {
+        s.attrs("[data-fake-youtube]", "data-state")
+            .contains(&Some("1".into()))
+            && s.attrs("[data-fake-youtube]", "data-video-id")
+                .contains(&Some("dQw4w9WgXcQ".into()))
     });
     guest.wait_room("the YouTube song current on the guest", |r| {
         r.now_playing.as_ref().is_some_and(|n| n.song.id == yt_id)
     });
-    s.wait_for(&tid("now-playing"), 15, "now playing from YouTube", |s, e| {
-        s.attr(e, "data-source").as_deref() == Some("youtube")
+    s.wait_until(15, "now playing from YouTube", |s| {
+        s.attrs(&tid("now-playing"), "data-source")
+            .contains(&Some("youtube".into()))
     });
+    // The bridge learns YouTube's seek lag and settles in sync (the fake buffers like YouTube).
+    s.wait_text(&tid("sync-label"), 30, "in sync on YouTube", |t| t.contains("in sync"));
     s.screenshot("05-youtube");
 
     // Chat both ways.
@@ -243,8 +265,8 @@ fn app_hosts_and_a_listener_follows() {
         r.chat.iter().any(|m| m.text == "hello from Ada")
     });
     rt.block_on(guest.app.chat("hi Ada")).expect("chat");
-    s.wait_for(&tid("chat-text"), 15, "Ben's message in the window", |s, e| {
-        s.text(e).contains("hi Ada")
+    s.wait_text(&tid("chat-text"), 15, "Ben's message in the window", |t| {
+        t.contains("hi Ada")
     });
 
     // Settings.

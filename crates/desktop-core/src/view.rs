@@ -206,7 +206,7 @@ pub enum NoticeLevel {
 /// What the YouTube player page is told to do. Instants are given as a delay from when the
 /// command is sent (`in_ms`), so the page needs no clock of ours.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "op", rename_all = "kebab-case")]
+#[serde(tag = "op", rename_all = "kebab-case", rename_all_fields = "camelCase")]
 pub enum YoutubeCommand {
     /// Cue `video_id` at `position_s`, paused.
     Load {
@@ -231,7 +231,11 @@ pub enum YoutubeCommand {
 
 /// What the YouTube player page reports back (`youtube_report`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "event", rename_all = "kebab-case")]
+#[serde(
+    tag = "event",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
 pub enum YoutubeReport {
     /// The IFrame API is loaded and the player made.
     Ready,

@@ -7,6 +7,10 @@
 //! back ([`Player::rendered_position`]) is the last report extrapolated to now while the video
 //! plays; while it buffers (after a load or a seek: YouTube's seeks are slow) it is what the
 //! player was told, so a slow seek is not mistaken for drift and answered with another seek.
+//!
+//! YouTube's seeks and starts land late (buffering): the player learns by how much from the
+//! first report after each one and asks for that much further ahead the next time, so a seek
+//! lands where the room is when it completes.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -24,6 +28,8 @@ const BUFFERING: i32 = 3;
 
 /// A report older than this is not trusted for the position.
 const REPORT_FRESH_US: i64 = 1_000_000;
+/// A measured seek lag beyond this is not a lag (a stall, an ad): not learned.
+const MAX_LEAD_US: i64 = 3_000_000;
 
 /// Where commands for the page go.
 pub type YoutubeSink = Arc<dyn Fn(YoutubeCommand) + Send + Sync>;
@@ -97,6 +103,10 @@ pub struct YoutubePlayer {
     /// Local instant of the last load, start or seek: reports before it are stale.
     commanded_at_us: i64,
     rate_sent: f64,
+    /// How far behind a seek or start lands, learned (µs): asked for that much ahead.
+    lead_us: i64,
+    /// A seek or start whose landing has not been measured yet.
+    landing: bool,
 }
 
 impl std::fmt::Debug for YoutubePlayer {
@@ -122,6 +132,8 @@ impl YoutubePlayer {
             video_id: None,
             commanded_at_us: 0,
             rate_sent: 1.0,
+            lead_us: 0,
+            landing: false,
         };
         (player, reports)
     }
@@ -132,6 +144,38 @@ impl YoutubePlayer {
 
     fn mark(&mut self) {
         self.commanded_at_us = self.clock.now_us();
+    }
+
+    /// Learns from the first report that shows the video playing after a seek or start how far
+    /// behind it landed. Call once per tick, before the follower reads the position.
+    pub fn observe(&mut self) {
+        if !self.landing || !self.model.is_playing() {
+            return;
+        }
+        let Some(p) = self.measured(self.clock.now_us()) else {
+            return;
+        };
+        if p.state != PLAYING {
+            return;
+        }
+        self.landing = false;
+        let Some(expected) = self.model.rendered_position(p.at_local_us) else {
+            return;
+        };
+        // What was asked for was `lead_us` ahead of the model already.
+        let lag = expected + self.lead_us - p.position_us;
+        if (0..=MAX_LEAD_US).contains(&lag) {
+            self.lead_us = if self.lead_us == 0 {
+                lag
+            } else {
+                (self.lead_us * 3 + lag) / 4
+            };
+        }
+    }
+
+    /// How far ahead seeks and starts are asked for (µs).
+    pub fn lead_us(&self) -> i64 {
+        self.lead_us
     }
 
     /// The loaded video reached its end (once per end).
@@ -216,8 +260,9 @@ impl Player for YoutubePlayer {
         self.model.start_at(local_us, position_us);
         self.mark();
         self.rate_sent = 1.0;
+        self.landing = true;
         self.send(YoutubeCommand::Play {
-            position_s: seconds(position_us),
+            position_s: seconds(position_us + self.lead_us),
             in_ms: (local_us - now) as f64 / 1e3,
         });
     }
@@ -231,8 +276,10 @@ impl Player for YoutubePlayer {
     fn seek(&mut self, now_us: i64, position_us: i64) {
         self.model.seek(now_us, position_us);
         self.mark();
+        self.landing = self.model.is_playing();
+        let ahead = if self.landing { self.lead_us } else { 0 };
         self.send(YoutubeCommand::Seek {
-            position_s: seconds(position_us),
+            position_s: seconds(position_us + ahead),
         });
     }
 

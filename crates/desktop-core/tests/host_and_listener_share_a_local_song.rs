@@ -3,12 +3,13 @@
 
 mod common;
 
-use common::{TestApp, fixture};
+use common::{TestApp, fixture, long_song};
 use desktop_core::view::{Control, HostRequest, JoinRequest, PlayerKind, SessionStatus};
 use room_core::{ControlPolicy, Role};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn host_and_listener_share_a_local_song() {
+    let dir = tempfile::tempdir().expect("temp dir");
     let host = TestApp::new("Ada").await;
     host.app
         .host_room(HostRequest {
@@ -48,7 +49,7 @@ async fn host_and_listener_share_a_local_song() {
         .await;
 
     host.app
-        .add_files(vec![fixture("tone44s.flac"), fixture("random.mp3")])
+        .add_files(vec![long_song(dir.path()), fixture("random.mp3")])
         .await
         .expect("add");
     let playing = guest
@@ -72,6 +73,13 @@ async fn host_and_listener_share_a_local_song() {
         })
         .await;
     assert!(tick.is_playing);
+    // Both hear it: no note saying the file cannot play or is still being fetched.
+    let heard =
+        |t: &desktop_core::view::TickView| t.player.note.is_none() && t.position_us > 1_500_000;
+    guest.wait_tick("the guest hearing the file", heard).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    eprintln!("host tick: {:?}", host.last_tick());
+    host.wait_tick("the host hearing the file", heard).await;
     let host_tick = host
         .wait_tick("host ticking", |t| t.song_id == Some(song.id))
         .await;
@@ -87,13 +95,13 @@ async fn host_and_listener_share_a_local_song() {
         .await;
     host.app
         .control(Control::Seek {
-            position_us: 2_000_000,
+            position_us: 20_000_000,
         })
         .await
         .expect("seek");
     let at = guest
         .wait_tick("at the seek target", |t| {
-            !t.is_playing && (t.position_us - 2_000_000).abs() < 1_000
+            !t.is_playing && (t.position_us - 20_000_000).abs() < 1_000
         })
         .await;
     assert_eq!(at.song_id, Some(song.id));

@@ -35,7 +35,10 @@ fn which(program: &str) -> Option<PathBuf> {
 /// Why the end-to-end test cannot run here, if it cannot.
 pub fn missing() -> Option<String> {
     if which("tauri-driver").is_none() {
-        return Some("tauri-driver is not installed (cargo install tauri-driver --version ^2 --locked)".into());
+        return Some(
+            "tauri-driver is not installed (cargo install tauri-driver --version ^2 --locked)"
+                .into(),
+        );
     }
     if which("WebKitWebDriver").is_none() {
         return Some("WebKitWebDriver is not installed (apt-get install webkit2gtk-driver)".into());
@@ -77,9 +80,14 @@ impl Driver {
         let out = std::fs::File::create(log).expect("driver log");
         let err = out.try_clone().expect("driver log");
         let mut cmd = Command::new(which("tauri-driver").expect("tauri-driver"));
-        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-            .stdout(Stdio::from(out))
-            .stderr(Stdio::from(err));
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .stdout(Stdio::from(out))
+        .stderr(Stdio::from(err));
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -87,7 +95,11 @@ impl Driver {
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not start (see {})", log.display());
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not start (see {})",
+                log.display()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         Self { child, url }
@@ -118,9 +130,20 @@ pub fn long_song(dir: &Path) -> PathBuf {
     let path = dir.join("Evening Tone.flac");
     let status = Command::new("ffmpeg")
         .args([
-            "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-            "sine=frequency=440:duration=90", "-ac", "2",
-            "-metadata", "title=Evening Tone", "-metadata", "artist=Test Orchestra",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=90",
+            "-ac",
+            "2",
+            "-metadata",
+            "title=Evening Tone",
+            "-metadata",
+            "artist=Test Orchestra",
         ])
         .arg(&path)
         .status()

@@ -81,11 +81,57 @@ impl Session {
                 return e;
             }
             if Instant::now() > deadline {
-                let _ = self.screenshot_to(&crate::support::artifact(&format!("timeout-{}", slug(what))));
+                let _ = self.screenshot_to(&crate::support::artifact(&format!(
+                    "timeout-{}",
+                    slug(what)
+                )));
                 panic!("timed out after {secs} s waiting for {what} ({css})");
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// The visible text of every element matching `css` (read in the page, so a re-rendered
+    /// element is never stale).
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        self.execute(
+            "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.innerText);",
+            json!([css]),
+        )
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
+    }
+
+    /// The attribute `name` of every element matching `css`.
+    pub fn attrs(&self, css: &str, name: &str) -> Vec<Option<String>> {
+        self.execute(
+            "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.getAttribute(arguments[1]));",
+            json!([css, name]),
+        )
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
+    }
+
+    /// Waits (up to `secs`) until `probe` says yes, with a screenshot when it never does.
+    pub fn wait_until(&self, secs: u64, what: &str, probe: impl Fn(&Self) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while !probe(self) {
+            if Instant::now() > deadline {
+                let _ = self.screenshot_to(&crate::support::artifact(&format!(
+                    "timeout-{}",
+                    slug(what)
+                )));
+                panic!("timed out after {secs} s waiting for {what}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until some element matching `css` has text satisfying `check`.
+    pub fn wait_text(&self, css: &str, secs: u64, what: &str, check: impl Fn(&str) -> bool) {
+        self.wait_until(secs, what, |s| s.texts(css).iter().any(|t| check(t)));
     }
 
     /// Waits for an element that is there at all.
@@ -94,7 +140,11 @@ impl Session {
     }
 
     pub fn click(&self, e: &Element) {
-        if let Err(err) = call("POST", &self.url(&format!("/element/{}/click", e.0)), Some(json!({}))) {
+        if let Err(err) = call(
+            "POST",
+            &self.url(&format!("/element/{}/click", e.0)),
+            Some(json!({})),
+        ) {
             panic!("click: {err}");
         }
     }
@@ -106,7 +156,11 @@ impl Session {
 
     pub fn type_into(&self, testid: &str, text: &str) {
         let e = self.el(testid);
-        let _ = call("POST", &self.url(&format!("/element/{}/clear", e.0)), Some(json!({})));
+        let _ = call(
+            "POST",
+            &self.url(&format!("/element/{}/clear", e.0)),
+            Some(json!({})),
+        );
         if let Err(err) = call(
             "POST",
             &self.url(&format!("/element/{}/value", e.0)),
@@ -129,9 +183,13 @@ impl Session {
     }
 
     pub fn attr(&self, e: &Element, name: &str) -> Option<String> {
-        call("GET", &self.url(&format!("/element/{}/attribute/{name}", e.0)), None)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
+        call(
+            "GET",
+            &self.url(&format!("/element/{}/attribute/{name}", e.0)),
+            None,
+        )
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
     }
 
     /// Runs `script` in the page (its `arguments` are `args`), returning its value.

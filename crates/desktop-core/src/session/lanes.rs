@@ -69,8 +69,21 @@ impl Lanes {
         }
         match kind {
             PlayerKind::Local => self.local.tick(now_us, snap),
-            PlayerKind::Youtube => self.youtube.tick(now_us, snap),
+            PlayerKind::Youtube => {
+                self.youtube.player.observe();
+                self.youtube.tick(now_us, snap)
+            }
             PlayerKind::Spotify | PlayerKind::None => self.silent.tick(now_us, snap),
+        }
+    }
+
+    /// The error above which the active lane starts trimming (µs): below it the player is in
+    /// sync, whatever small trim it still holds.
+    pub fn trim_enter_us(&self) -> i64 {
+        match self.active {
+            PlayerKind::Local => DriftConfig::local_audio().trim_enter_us,
+            PlayerKind::Youtube => DriftConfig::youtube().trim_enter_us,
+            PlayerKind::Spotify | PlayerKind::None => DriftConfig::spotify().trim_enter_us,
         }
     }
 

@@ -329,6 +329,9 @@ impl Runner {
             .local
             .player
             .set_token(self.handle.resume_token());
+        if let Some(room) = &state.room {
+            self.lanes.local.player.set_room_code(&room.code);
+        }
         let report = self.lanes.tick(now, &snap);
         if let Some(song_id) = report.send_ready
             && let Err(e) = self.handle.player_ready(song_id)
@@ -360,7 +363,12 @@ impl Runner {
                     })
                     .unwrap_or(0)
             });
-            let trimming = self.lanes.rate_ppm() != 0;
+            // A small trim held in steady state is being in sync; "correcting" is for an error
+            // the lane is working to remove.
+            let trimming = self.lanes.rate_ppm() != 0
+                && report
+                    .error_us
+                    .is_some_and(|e| e.abs() > self.lanes.trim_enter_us());
             let jumped = now.saturating_sub(self.last_jump_us) < JUMP_SHOWN_US;
             (self.sink)(UiEvent::Tick(TickView {
                 song_id: snap.song_id,

@@ -118,3 +118,28 @@ pub fn fixture(name: &str) -> PathBuf {
         .join("../audio-engine/tests/fixtures")
         .join(name)
 }
+
+/// A song long enough to seek in: 60 s of a tone, made with ffmpeg (setup.sh installs it).
+pub fn long_song(dir: &std::path::Path) -> PathBuf {
+    let path = dir.join("Evening Tone.flac");
+    let status = std::process::Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=60",
+            "-ac",
+            "2",
+            "-metadata",
+            "title=Evening Tone",
+        ])
+        .arg(&path)
+        .status()
+        .expect("ffmpeg");
+    assert!(status.success(), "ffmpeg failed");
+    path
+}

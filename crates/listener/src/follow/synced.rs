@@ -38,6 +38,9 @@ pub const PROVISIONAL_SAMPLES: usize = 16;
 /// A provisional start is re-made when the player is further than this from the target once
 /// the samples have doubled: a jump this small, this early, is not worth a second of trims.
 pub const PROVISIONAL_REARM_US: i64 = 2_000;
+/// The room's position moving by this much more (or less) than the time that passed is a seek
+/// in the room, not drift: it is followed at once, whatever the drift controller's hold-off.
+pub const ROOM_JUMP_US: i64 = 250_000;
 
 #[derive(Debug)]
 pub struct SyncedFollower {
@@ -47,6 +50,8 @@ pub struct SyncedFollower {
     armed: Option<(i64, i64)>,
     /// While the start is provisional: the clock samples it rests on.
     provisional: Option<usize>,
+    /// The last (local instant, target position) while playing, to tell a room seek from drift.
+    last_target: Option<(i64, i64)>,
 }
 
 impl SyncedFollower {
@@ -58,6 +63,7 @@ impl SyncedFollower {
             ready: ReadyReporter::default(),
             armed: None,
             provisional: None,
+            last_target: None,
         }
     }
 
@@ -121,6 +127,7 @@ impl SyncedFollower {
                     self.provisional = provisional(room.clock_samples);
                     report.correction = CorrectionKind::Jump;
                 }
+                self.last_target = None;
                 report.target_us = Some(position_us);
                 report.activity = Activity::Waiting;
             }
@@ -141,6 +148,17 @@ impl SyncedFollower {
                     return report;
                 }
                 self.armed = None;
+                let previous = self.last_target.replace((now, position_us));
+                if let Some((then, was)) = previous
+                    && ((position_us - was) - (now - then)).abs() > ROOM_JUMP_US
+                {
+                    // The room seeked (its message arrived after the change took effect).
+                    player.seek(now, position_us);
+                    player.set_rate_ppm(now, feed_forward);
+                    self.drift.reset();
+                    report.correction = CorrectionKind::Jump;
+                    return report;
+                }
                 let rendered = player.rendered_position(now).unwrap_or(position_us);
                 if self.remake_provisional_start(room.clock_samples, rendered - position_us) {
                     player.seek(now, position_us);
@@ -194,6 +212,7 @@ impl SyncedFollower {
     /// A new song or a stop: readings of the old one mean nothing now.
     fn forget(&mut self) {
         self.armed = None;
+        self.last_target = None;
         self.provisional = None;
         self.drift.reset();
     }
@@ -274,6 +293,38 @@ mod tests {
         assert!(error.abs() < 100, "off by {error} us");
         assert_eq!(trims, 0);
         assert_eq!(player.rate_ppm(), -300);
+    }
+
+    #[test]
+    fn a_room_seek_is_followed_at_once_even_right_after_a_corrective_jump() {
+        // Spotify's thresholds hold off for seconds after a jump; a seek in the room must not
+        // wait for that.
+        let mut f = SyncedFollower::new(DriftConfig::spotify());
+        let mut player = VirtualPlayer::new();
+        let mut t = 0;
+        // Playing, then the player is found 2 s off: a corrective jump.
+        for _ in 0..50 {
+            f.tick(t, &room(Target::Playing { position_us: t }), &mut player);
+            t += 20 * MS;
+        }
+        player.seek(t, t + 2 * S);
+        let mut jumped = false;
+        for _ in 0..100 {
+            let r = f.tick(t, &room(Target::Playing { position_us: t }), &mut player);
+            jumped |= r.correction == CorrectionKind::Jump;
+            t += 20 * MS;
+        }
+        assert!(jumped, "the 2 s error was never corrected");
+        // The room seeks 30 s ahead: the very next tick follows it.
+        let r = f.tick(
+            t,
+            &room(Target::Playing {
+                position_us: t + 30 * S,
+            }),
+            &mut player,
+        );
+        assert_eq!(r.correction, CorrectionKind::Jump);
+        assert_eq!(player.rendered_position(t), Some(t + 30 * S));
     }
 
     #[test]

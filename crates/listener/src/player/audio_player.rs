@@ -121,6 +121,13 @@ impl AudioPlayer {
         self.files.token = token;
     }
 
+    /// The room's code, once known (a client that creates its room learns it from the server).
+    pub fn set_room_code(&mut self, code: &str) {
+        if self.files.code != code {
+            self.files.code = code.to_owned();
+        }
+    }
+
     pub fn status(&self) -> &AudioStatus {
         &self.status
     }
@@ -199,6 +206,16 @@ impl AudioPlayer {
                 true
             }
             Ok(Err(why)) => {
+                // A failed download explains a failed decode better than the decoder can.
+                let why = match &self.audio {
+                    Audio::Opening { file, .. } => match file.progress().status {
+                        sync_client::DownloadStatus::Failed(e) => {
+                            format!("cannot fetch the file: {e}")
+                        }
+                        _ => why,
+                    },
+                    _ => why,
+                };
                 self.fail(why);
                 true
             }
