@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use desktop_core::spotify_account::{SpotifyDeviceView, SpotifyView};
 use desktop_core::view::{Control, HostRequest, JoinRequest, UiError, UiEvent, YoutubeReport};
 use desktop_core::{App, Settings};
 use room_core::protocol::{MemberId, SongId};
@@ -29,6 +30,7 @@ pub async fn subscribe(
     app: State<'_, Arc<App>>,
 ) -> Res {
     hub.set_channel(on_event);
+    crate::mark_ready("interactive");
     app.replay().await;
     hub.replay_discovery();
     Ok(())
@@ -178,4 +180,33 @@ pub async fn set_policy(policy: ControlPolicy, app: State<'_, Arc<App>>) -> Res 
 pub async fn youtube_report(report: YoutubeReport, app: State<'_, Arc<App>>) -> Res {
     app.youtube_report(report).await;
     Ok(())
+}
+
+#[tauri::command]
+pub async fn spotify_state(app: State<'_, Arc<App>>) -> Res<SpotifyView> {
+    Ok(app.spotify_state().await)
+}
+
+/// Logs in to Spotify in the system browser; resolves when the login is done.
+#[tauri::command]
+pub async fn spotify_connect(client_id: String, app: State<'_, Arc<App>>) -> Res<SpotifyView> {
+    app.spotify_connect(&client_id).await.map_err(ui)
+}
+
+#[tauri::command]
+pub async fn spotify_disconnect(app: State<'_, Arc<App>>) -> Res<SpotifyView> {
+    app.spotify_disconnect().await.map_err(ui)
+}
+
+#[tauri::command]
+pub async fn spotify_devices(app: State<'_, Arc<App>>) -> Res<Vec<SpotifyDeviceView>> {
+    app.spotify_devices().await.map_err(ui)
+}
+
+#[tauri::command]
+pub async fn spotify_choose_device(
+    choice: spotify::DeviceChoice,
+    app: State<'_, Arc<App>>,
+) -> Res<SpotifyView> {
+    app.spotify_choose_device(choice).await.map_err(ui)
 }

@@ -24,4 +24,9 @@ pub const COMMANDS: &[&str] = &[
     "transfer_host",
     "set_policy",
     "youtube_report",
+    "spotify_state",
+    "spotify_connect",
+    "spotify_disconnect",
+    "spotify_devices",
+    "spotify_choose_device",
 ];

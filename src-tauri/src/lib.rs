@@ -24,6 +24,10 @@
 //!   `ui/test/`); the real script URL is used otherwise.
 //! - `TANDEM_HOST_LOOPBACK=1`: host on 127.0.0.1 only.
 //! - `TANDEM_NO_LAN=1`: neither list nor announce rooms on the LAN.
+//! - `TANDEM_READY_FILE`: append `page` when the window's page has loaded and `interactive`
+//!   when the UI has subscribed (the app benchmark's cold-start marks).
+//! - `TANDEM_BENCH_BLANK=1`: show an empty page instead of the UI (the benchmark's baseline:
+//!   the same shell and webview with nothing of Tandem's UI).
 
 mod commands;
 mod events;
@@ -97,6 +101,11 @@ pub fn run() {
             commands::transfer_host,
             commands::set_policy,
             commands::youtube_report,
+            commands::spotify_state,
+            commands::spotify_connect,
+            commands::spotify_disconnect,
+            commands::spotify_devices,
+            commands::spotify_choose_device,
         ])
         .setup(move |app| {
             setup(app.handle(), hub.clone())?;
@@ -142,6 +151,21 @@ fn paths(handle: &AppHandle) -> tauri::Result<AppPaths> {
     })
 }
 
+/// Appends `what` to `$TANDEM_READY_FILE`, if set (the benchmark's marks).
+pub(crate) fn mark_ready(what: &str) {
+    use std::io::Write as _;
+    let Some(path) = env_path("TANDEM_READY_FILE") else {
+        return;
+    };
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = writeln!(f, "{what}");
+    }
+}
+
 /// Whether settings allow the "now playing" notification.
 pub(crate) fn notify_enabled(handle: &AppHandle) -> bool {
     handle
@@ -170,6 +194,7 @@ fn setup(handle: &AppHandle, hub: Arc<EventHub>) -> Result<(), Box<dyn std::erro
         handle.clone(),
         ui_port,
         fake_youtube.clone(),
+        std::env::var("TANDEM_BENCH_BLANK").is_ok_and(|v| v == "1"),
     ))?;
     let origin = format!("http://127.0.0.1:{port}");
     let youtube_api_url = match fake_youtube {
@@ -189,8 +214,15 @@ fn setup(handle: &AppHandle, hub: Arc<EventHub>) -> Result<(), Box<dyn std::erro
     }
     handle.add_capability(capability)?;
 
-    let url = format!("{origin}/").parse()?;
+    let blank = std::env::var("TANDEM_BENCH_BLANK").is_ok_and(|v| v == "1");
+    let page = if blank { ui_server::BLANK_PATH } else { "/" };
+    let url = format!("{origin}{page}").parse()?;
     let window = WebviewWindowBuilder::new(handle, "main", WebviewUrl::External(url))
+        .on_page_load(|_, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                mark_ready("page");
+            }
+        })
         .title("Tandem")
         .inner_size(1120.0, 780.0)
         .min_inner_size(720.0, 520.0)
@@ -213,6 +245,10 @@ fn setup(handle: &AppHandle, hub: Arc<EventHub>) -> Result<(), Box<dyn std::erro
     }
 
     deep_links(handle, &core);
+    {
+        let core = core.clone();
+        tauri::async_runtime::spawn(async move { core.spotify_restore().await });
+    }
     if std::env::var("TANDEM_NO_LAN").is_err() {
         let core = core.clone();
         tauri::async_runtime::spawn(async move { desktop_core::lan::start(core) });

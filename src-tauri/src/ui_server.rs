@@ -16,6 +16,8 @@ use tauri::AppHandle;
 
 /// The path the YouTube IFrame API stand-in is served at when tests give one.
 pub const FAKE_YOUTUBE_PATH: &str = "/dev/youtube-iframe-api.js";
+/// The empty page of the benchmark's baseline (served only when asked for at start).
+pub const BLANK_PATH: &str = "/dev/blank.html";
 
 /// The page may load scripts only from itself and YouTube, frame only YouTube, and talk only
 /// to itself and Tauri's IPC.
@@ -31,6 +33,7 @@ const CSP: &str = "default-src 'self'; \
 struct Ui {
     app: AppHandle,
     fake_youtube: Option<PathBuf>,
+    blank: bool,
 }
 
 /// Serves the UI on 127.0.0.1 at `port` (any free port if taken or 0). Returns the port.
@@ -41,6 +44,7 @@ pub async fn start(
     app: AppHandle,
     port: u16,
     fake_youtube: Option<PathBuf>,
+    blank: bool,
 ) -> std::io::Result<u16> {
     let listener =
         match tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await {
@@ -52,9 +56,11 @@ pub async fn start(
             Err(e) => return Err(e),
         };
     let port = listener.local_addr()?.port();
-    let router = Router::new()
-        .fallback(serve)
-        .with_state(Ui { app, fake_youtube });
+    let router = Router::new().fallback(serve).with_state(Ui {
+        app,
+        fake_youtube,
+        blank,
+    });
     tauri::async_runtime::spawn(async move {
         if let Err(e) = axum::serve(listener, router).await {
             tracing::error!(error = %e, "the UI server stopped");
@@ -72,6 +78,12 @@ async fn serve(State(ui): State<Ui>, uri: Uri) -> Response {
             Ok(bytes) => with_headers(bytes, "text/javascript"),
             Err(e) => (StatusCode::NOT_FOUND, e.to_string()).into_response(),
         };
+    }
+    if path == BLANK_PATH && ui.blank {
+        return with_headers(
+            b"<!doctype html><title>Tandem</title><p>blank".to_vec(),
+            "text/html",
+        );
     }
     let resolver = ui.app.asset_resolver();
     let asset = resolver

@@ -255,7 +255,9 @@ fn app_hosts_and_a_listener_follows() {
             .contains(&Some("youtube".into()))
     });
     // The bridge learns YouTube's seek lag and settles in sync (the fake buffers like YouTube).
-    s.wait_text(&tid("sync-label"), 30, "in sync on YouTube", |t| t.contains("in sync"));
+    s.wait_text(&tid("sync-label"), 30, "in sync on YouTube", |t| {
+        t.contains("in sync")
+    });
     s.screenshot("05-youtube");
 
     // Chat both ways.

@@ -14,6 +14,7 @@ use crate::host::{HostPaths, HostServer};
 use crate::links::{self, JoinTarget};
 use crate::session::{EventSink, Session, SessionConfig};
 use crate::settings::{Settings, SettingsStore};
+use crate::spotify_account::{SpotifyAccount, SpotifyDeviceView, SpotifyView};
 use crate::view::{
     Control, HostRequest, JoinRequest, Notice, NoticeLevel, SessionStatus, SessionView, UiEvent,
     YoutubeReport,
@@ -51,6 +52,7 @@ pub struct App {
     state: Mutex<State>,
     /// The setting, readable without waiting for the state lock (from event handlers).
     notify_when_hidden: std::sync::atomic::AtomicBool,
+    spotify: Arc<SpotifyAccount>,
 }
 
 struct State {
@@ -64,8 +66,13 @@ impl App {
         let store = SettingsStore::new(&paths.config_dir);
         let settings = store.load();
         let notify_when_hidden = settings.notify_when_hidden.into();
+        let spotify = Arc::new(SpotifyAccount::default());
+        if let Err(e) = spotify.configure(&settings.spotify_client_id, &settings.spotify_device) {
+            tracing::warn!(error = %e, "Spotify not set up");
+        }
         Self {
             notify_when_hidden,
+            spotify,
             paths,
             options,
             store,
@@ -253,6 +260,7 @@ impl App {
                 hosting,
                 share_addresses,
                 clock: self.clock.clone(),
+                spotify: self.spotify.clone(),
             },
             self.sink.clone(),
         )
@@ -514,6 +522,60 @@ impl App {
         if let Some(s) = &self.state.lock().await.session {
             s.youtube().report(report);
         }
+    }
+
+    /// What the settings screen shows of Spotify.
+    pub async fn spotify_state(&self) -> SpotifyView {
+        let client_id = self.state.lock().await.settings.spotify_client_id.clone();
+        self.spotify.view(&client_id)
+    }
+
+    /// Saves `client_id` and logs in through the system browser (resolves when done).
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidInput`] for a malformed client id; [`CoreError::Spotify`] when the
+    /// login is denied, times out or fails.
+    pub async fn spotify_connect(&self, client_id: &str) -> Result<SpotifyView, CoreError> {
+        let mut settings = self.settings().await;
+        settings.spotify_client_id = client_id.trim().to_owned();
+        let settings = self.save_settings(settings).await?;
+        self.spotify
+            .configure(&settings.spotify_client_id, &settings.spotify_device)?;
+        self.spotify.connect().await?;
+        Ok(self.spotify_state().await)
+    }
+
+    /// Restores the account name of a login kept in the keychain (at start).
+    pub async fn spotify_restore(&self) {
+        self.spotify.refresh_profile().await;
+    }
+
+    /// Forgets the tokens (here and in the keychain).
+    ///
+    /// # Errors
+    /// [`CoreError::Spotify`] when the keychain refuses.
+    pub async fn spotify_disconnect(&self) -> Result<SpotifyView, CoreError> {
+        self.spotify.disconnect().await?;
+        Ok(self.spotify_state().await)
+    }
+
+    /// # Errors
+    /// [`CoreError::Spotify`] when not connected or Spotify cannot be reached.
+    pub async fn spotify_devices(&self) -> Result<Vec<SpotifyDeviceView>, CoreError> {
+        self.spotify.devices().await
+    }
+
+    /// # Errors
+    /// [`CoreError::Io`] when the choice cannot be saved.
+    pub async fn spotify_choose_device(
+        &self,
+        choice: spotify::DeviceChoice,
+    ) -> Result<SpotifyView, CoreError> {
+        let mut settings = self.settings().await;
+        settings.spotify_device = choice.clone();
+        self.save_settings(settings).await?;
+        self.spotify.choose_device(choice);
+        Ok(self.spotify_state().await)
     }
 
     /// The output devices by name, for settings.

@@ -26,6 +26,9 @@ pub enum CoreError {
     Client(#[from] sync_client::ClientError),
     #[error("{0}")]
     File(String),
+    /// Spotify refused or failed (login, devices); `kind` is the spotify crate's code.
+    #[error("{message}")]
+    Spotify { kind: &'static str, message: String },
 }
 
 impl CoreError {
@@ -44,6 +47,7 @@ impl CoreError {
             Self::Server(_) => "server-start",
             Self::Client(e) => e.kind(),
             Self::File(_) => "file",
+            Self::Spotify { kind, .. } => kind,
         }
     }
 

@@ -15,6 +15,7 @@
 //!   lan.rs              rooms on this network: browse and announce (discovery crate)
 //!   links.rs            join links, codes and typed addresses
 //!   share.rs            the QR code of a join link
+//!   spotify_account.rs  the listener's Spotify account: connect, devices, settings view
 //!   settings.rs         Settings and their JSON file
 //!   error.rs            CoreError with a stable kind
 //! ```
@@ -27,6 +28,7 @@ pub mod links;
 pub mod session;
 pub mod settings;
 pub mod share;
+pub mod spotify_account;
 pub mod view;
 pub mod youtube;
 

@@ -28,6 +28,10 @@ pub struct Settings {
     pub notify_when_hidden: bool,
     /// The last address joined by hand, offered again.
     pub last_address: String,
+    /// The listener's own Spotify app's client id (32 hex digits); empty: Spotify not set up.
+    pub spotify_client_id: String,
+    /// Which Spotify Connect device plays.
+    pub spotify_device: spotify::DeviceChoice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -53,6 +57,8 @@ impl Default for Settings {
             host_port: DEFAULT_HOST_PORT,
             notify_when_hidden: true,
             last_address: String::new(),
+            spotify_client_id: String::new(),
+            spotify_device: spotify::DeviceChoice::Auto,
         }
     }
 }
@@ -77,6 +83,13 @@ impl Settings {
         }
         self.output_device = self.output_device.filter(|d| !d.trim().is_empty());
         self.last_address = self.last_address.trim().to_owned();
+        self.spotify_client_id = self.spotify_client_id.trim().to_owned();
+        let id = &self.spotify_client_id;
+        if !id.is_empty() && (id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit())) {
+            return Err(CoreError::InvalidInput(
+                "a Spotify client id is 32 hexadecimal characters, from your app in Spotify's developer dashboard".into(),
+            ));
+        }
         Ok(self)
     }
 

@@ -17,10 +17,16 @@ fn saved_settings_come_back() {
         host_port: 9000,
         notify_when_hidden: false,
         last_address: "192.168.1.20:7878".into(),
+        spotify_client_id: " 0123456789abcdef0123456789ABCDEF ".into(),
+        spotify_device: spotify::DeviceChoice::Id {
+            id: "dev1".into(),
+            name: "Kitchen speaker".into(),
+        },
     }
     .validated()
     .expect("valid");
     assert_eq!(s.display_name, "Ada");
+    assert_eq!(s.spotify_client_id, "0123456789abcdef0123456789ABCDEF");
     store.save(&s).expect("save");
     assert_eq!(SettingsStore::new(&dir.path().join("config")).load(), s);
 }
@@ -44,6 +50,13 @@ fn damaged_file_is_set_aside() {
 
 #[test]
 fn bad_display_names_are_refused() {
+    let e = Settings {
+        spotify_client_id: "not-a-client-id".into(),
+        ..Settings::default()
+    }
+    .validated()
+    .expect_err("bad client id");
+    assert_eq!(e.kind(), "invalid-input");
     for bad in ["x".repeat(41), "tab\there".into()] {
         let e = Settings {
             display_name: bad.clone(),

@@ -210,5 +210,7 @@ export const sampleSettings: Settings = {
   "theme": "system",
   "hostPort": 7878,
   "notifyWhenHidden": true,
-  "lastAddress": "192.168.1.20:7878"
+  "lastAddress": "192.168.1.20:7878",
+  "spotifyClientId": "",
+  "spotifyDevice": { "kind": "auto" }
 };

@@ -267,6 +267,8 @@ describe("IPC fixtures match types.ts", () => {
         hostPort: "required",
         notifyWhenHidden: "required",
         lastAddress: "required",
+        spotifyClientId: "required",
+        spotifyDevice: "required",
       },
       "settings",
     );

@@ -11,6 +11,7 @@ use sync_core::DriftConfig;
 
 use crate::view::PlayerKind;
 use crate::youtube::YoutubePlayer;
+use spotify::SpotifyPlayer;
 
 pub struct Lane<P> {
     follower: Follower,
@@ -34,6 +35,8 @@ pub struct Lanes {
     pub local: Lane<AudioPlayer>,
     pub youtube: Lane<YoutubePlayer>,
     pub silent: Lane<VirtualPlayer>,
+    /// The listener's own Spotify device, once an account is connected.
+    pub spotify: Option<Lane<SpotifyPlayer>>,
     active: PlayerKind,
 }
 
@@ -43,8 +46,17 @@ impl Lanes {
             local: Lane::new(DriftConfig::local_audio(), local),
             youtube: Lane::new(DriftConfig::youtube(), youtube),
             silent: Lane::new(DriftConfig::spotify(), VirtualPlayer::new()),
+            spotify: None,
             active: PlayerKind::None,
         }
+    }
+
+    /// Plays Spotify songs on `player` from now on (`None`: follow them silently).
+    pub fn set_spotify(&mut self, player: Option<SpotifyPlayer>) {
+        if let Some(lane) = &mut self.spotify {
+            lane.player.stop();
+        }
+        self.spotify = player.map(|p| Lane::new(DriftConfig::spotify(), p));
     }
 
     pub fn active(&self) -> PlayerKind {
@@ -63,7 +75,13 @@ impl Lanes {
             match self.active {
                 PlayerKind::Local => self.local.player.stop(),
                 PlayerKind::Youtube => self.youtube.player.stop(),
-                PlayerKind::Spotify | PlayerKind::None => self.silent.player.stop(),
+                PlayerKind::Spotify => {
+                    self.silent.player.stop();
+                    if let Some(lane) = &mut self.spotify {
+                        lane.player.stop();
+                    }
+                }
+                PlayerKind::None => self.silent.player.stop(),
             }
             self.active = kind;
         }
@@ -73,7 +91,11 @@ impl Lanes {
                 self.youtube.player.observe();
                 self.youtube.tick(now_us, snap)
             }
-            PlayerKind::Spotify | PlayerKind::None => self.silent.tick(now_us, snap),
+            PlayerKind::Spotify => match &mut self.spotify {
+                Some(lane) => lane.tick(now_us, snap),
+                None => self.silent.tick(now_us, snap),
+            },
+            PlayerKind::None => self.silent.tick(now_us, snap),
         }
     }
 
@@ -92,7 +114,8 @@ impl Lanes {
         match self.active {
             PlayerKind::Local => self.local.player.rate_ppm(),
             PlayerKind::Youtube => self.youtube.player.rate_ppm(),
-            PlayerKind::Spotify | PlayerKind::None => 0,
+            PlayerKind::Spotify => self.spotify.as_ref().map_or(0, |l| l.player.rate_ppm()),
+            PlayerKind::None => 0,
         }
     }
 
@@ -100,6 +123,9 @@ impl Lanes {
         self.local.player.stop();
         self.youtube.player.stop();
         self.silent.player.stop();
+        if let Some(lane) = &mut self.spotify {
+            lane.player.stop();
+        }
         self.active = PlayerKind::None;
     }
 }

@@ -36,6 +36,8 @@ pub type EventSink = Arc<dyn Fn(UiEvent) + Send + Sync>;
 /// How often the players are driven, and how often the UI gets a tick.
 const FOLLOW_EVERY: Duration = Duration::from_millis(20);
 const TICKS_PER_UI_TICK: u32 = 5;
+/// How often (in follow ticks) a newly connected or disconnected Spotify account is noticed.
+const SPOTIFY_CHECK_TICKS: u32 = 25;
 /// How long the badge says "jumped" after a jump.
 const JUMP_SHOWN_US: i64 = 1_500_000;
 
@@ -51,6 +53,8 @@ pub struct SessionConfig {
     /// How others join, when hosting: `address:port` of each LAN address.
     pub share_addresses: Vec<String>,
     pub clock: Arc<dyn LocalClock>,
+    /// The listener's Spotify account: Spotify songs play on its device while connected.
+    pub spotify: Arc<crate::spotify_account::SpotifyAccount>,
 }
 
 /// A joined (or joining) room.
@@ -119,6 +123,7 @@ impl Session {
             covers: covers.clone(),
             last_jump_us: i64::MIN / 2,
             code: config.join.code,
+            spotify: config.spotify,
         };
         let task = tokio::spawn(runner.run(refresh_rx));
         Ok(Self {
@@ -255,6 +260,7 @@ struct Runner {
     share_addresses: Vec<String>,
     covers: Arc<Mutex<HashMap<String, String>>>,
     last_jump_us: i64,
+    spotify: Arc<crate::spotify_account::SpotifyAccount>,
 }
 
 impl Runner {
@@ -268,6 +274,9 @@ impl Runner {
             tokio::select! {
                 _ = follow.tick() => {
                     count = count.wrapping_add(1);
+                    if count.is_multiple_of(SPOTIFY_CHECK_TICKS) {
+                        self.check_spotify();
+                    }
                     self.follow(count.is_multiple_of(TICKS_PER_UI_TICK));
                 }
                 changed = states.changed() => {
@@ -288,6 +297,29 @@ impl Runner {
             }
         }
         self.lanes.stop_all();
+    }
+
+    /// Plays Spotify songs on the listener's device while the account is connected.
+    fn check_spotify(&mut self) {
+        let wanted = self.spotify.connected();
+        match (&wanted, self.lanes.spotify.is_some()) {
+            (Some(account), false) => {
+                let player = account.player(self.clock.clone(), spotify::PlayerConfig::default());
+                self.lanes.set_spotify(Some(player));
+            }
+            (None, true) => self.lanes.set_spotify(None),
+            _ => {}
+        }
+        if let Some(lane) = &mut self.lanes.spotify {
+            for n in lane.player.take_notices() {
+                notice(
+                    &self.sink,
+                    crate::view::NoticeLevel::Warning,
+                    "spotify",
+                    n.message,
+                );
+            }
+        }
     }
 
     fn send_state(&mut self) {
@@ -413,9 +445,15 @@ impl Runner {
     fn player_view(&self, in_room: bool) -> PlayerView {
         let kind = self.lanes.active();
         let note = match kind {
-            PlayerKind::Spotify => Some(
-                "Spotify songs play in your own Spotify app: connect Spotify in Settings to hear this one. The room carries on meanwhile.".to_owned(),
-            ),
+            PlayerKind::Spotify => match &self.lanes.spotify {
+                Some(lane) => {
+                    let status = lane.player.status();
+                    status.is_silent().then(|| status.human_message())
+                }
+                None => Some(
+                    "Spotify songs play in your own Spotify app: connect Spotify in Settings to hear this one. The room carries on meanwhile.".to_owned(),
+                ),
+            },
             PlayerKind::Local => match self.lanes.local.player.status() {
                 listener::AudioStatus::Failed(why) => Some(format!("This file cannot play here: {why}.")),
                 listener::AudioStatus::Buffering => Some("Fetching the file from the host…".to_owned()),
