@@ -122,10 +122,23 @@ impl App {
         self.state.lock().await.settings.clone()
     }
 
+    /// Saves what the settings screen edits. The Spotify client id and device are kept as they
+    /// are: they change only through the Spotify commands (a settings screen opened before a
+    /// login must not write the old ones back).
+    ///
     /// # Errors
     /// [`CoreError::InvalidInput`] for a bad display name; [`CoreError::Io`] when it cannot be
     /// written.
-    pub async fn save_settings(&self, settings: Settings) -> Result<Settings, CoreError> {
+    pub async fn save_settings(&self, mut settings: Settings) -> Result<Settings, CoreError> {
+        {
+            let current = &self.state.lock().await.settings;
+            settings.spotify_client_id = current.spotify_client_id.clone();
+            settings.spotify_device = current.spotify_device.clone();
+        }
+        self.store_settings(settings).await
+    }
+
+    async fn store_settings(&self, settings: Settings) -> Result<Settings, CoreError> {
         let settings = settings.validated()?;
         self.store.save(&settings)?;
         self.notify_when_hidden.store(
@@ -537,8 +550,8 @@ impl App {
     /// login is denied, times out or fails.
     pub async fn spotify_connect(&self, client_id: &str) -> Result<SpotifyView, CoreError> {
         let mut settings = self.settings().await;
-        settings.spotify_client_id = client_id.trim().to_owned();
-        let settings = self.save_settings(settings).await?;
+        settings.spotify_client_id = client_id.trim().to_lowercase();
+        let settings = self.store_settings(settings).await?;
         self.spotify
             .configure(&settings.spotify_client_id, &settings.spotify_device)?;
         self.spotify.connect().await?;
@@ -573,7 +586,7 @@ impl App {
     ) -> Result<SpotifyView, CoreError> {
         let mut settings = self.settings().await;
         settings.spotify_device = choice.clone();
-        self.save_settings(settings).await?;
+        self.store_settings(settings).await?;
         self.spotify.choose_device(choice);
         Ok(self.spotify_state().await)
     }

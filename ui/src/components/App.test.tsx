@@ -11,7 +11,7 @@ import noticeFixture from "../ipc/fixtures/notice.json";
 import roomFixture from "../ipc/fixtures/room.json";
 import sessionFixture from "../ipc/fixtures/session.json";
 import tickFixture from "../ipc/fixtures/tick.json";
-import type { Settings, UiEvent } from "../ipc/types";
+import type { Settings, SpotifyDevice, SpotifyView, UiEvent } from "../ipc/types";
 import { applyEvent, resetStore, settings } from "../state/store";
 import { App } from "./App";
 
@@ -323,5 +323,115 @@ describe("settings", () => {
     await click($("settings-save"));
     expect($("settings-error")?.textContent).toMatch(/0 to 65535/);
     expect(calls.filter((c) => c[0] === "save_settings")).toEqual([]);
+  });
+});
+
+describe("settings: Spotify", () => {
+  const ID = "0123456789abcdef0123456789abcdef";
+  const notSetUp: SpotifyView = {
+    clientId: "",
+    redirectUri: "http://127.0.0.1:43117/callback",
+    connected: false,
+    account: null,
+    status: "not-configured",
+    message: "Spotify is not set up.",
+    device: { kind: "auto" },
+  };
+  const ready: SpotifyView = { ...notSetUp, clientId: ID, connected: true, account: "Ada", status: "ready", message: "Ready." };
+  const devices: SpotifyDevice[] = [
+    { id: "d1", name: "Laptop", kind: "Computer", isActive: true, usable: true },
+    { id: "d2", name: "Car", kind: "Automobile", isActive: false, usable: false },
+  ];
+  const spotifyCalls = () => calls.filter((c) => c[0].startsWith("spotify_"));
+
+  it("checks the Client ID, waits for the browser, then offers the devices", async () => {
+    replies.spotify_state = () => notSetUp;
+    let finish: (v: SpotifyView) => void = () => {};
+    replies.spotify_connect = () => new Promise<SpotifyView>((r) => (finish = r));
+    replies.spotify_devices = () => devices;
+    replies.spotify_choose_device = (a) => ({ ...ready, device: a?.choice });
+    await click($("open-settings"));
+    await flush();
+    expect($("spotify-guide")).not.toBeNull();
+    expect($<HTMLInputElement>("spotify-redirect-uri")!.value).toBe(notSetUp.redirectUri);
+    expect($("spotify-status")?.dataset.status).toBe("not-configured");
+
+    await type($<HTMLInputElement>("spotify-client-id")!, "not-an-id");
+    await click($("spotify-connect"));
+    expect($("spotify-client-id-error")?.textContent).toMatch(/0–9 and the letters a–f/);
+    expect(spotifyCalls().map((c) => c[0])).toEqual(["spotify_state"]);
+
+    await type($<HTMLInputElement>("spotify-client-id")!, ` ${ID} `);
+    await key("Enter", {}, $("spotify-client-id")!);
+    expect($("settings")).not.toBeNull();
+    expect($("spotify-client-id-error")).toBeNull();
+    expect(calls).toContainEqual(["spotify_connect", { clientId: ID }]);
+    expect($("spotify-waiting")?.textContent).toMatch(/Waiting for Spotify in your browser/);
+
+    await act(async () => {
+      finish(ready);
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    await flush();
+    expect($("spotify-waiting")).toBeNull();
+    expect($("spotify-account")?.textContent).toBe("Connected as Ada");
+    expect($("spotify-status")?.dataset.status).toBe("ready");
+    const select = $<HTMLSelectElement>("spotify-device-select")!;
+    expect(Array.from(select.options).map((o) => [o.textContent, o.disabled])).toEqual([
+      ["Automatic (the active device)", false],
+      ["Laptop (Computer, active)", false],
+      ["Car (Automobile, cannot be controlled)", true],
+    ]);
+    select.value = "d1";
+    await act(async () => {
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    await flush();
+    expect(calls).toContainEqual(["spotify_choose_device", { choice: { kind: "id", id: "d1", name: "Laptop" } }]);
+    expect($<HTMLSelectElement>("spotify-device-select")!.value).toBe("d1");
+
+    replies.spotify_disconnect = () => ({ ...notSetUp, clientId: ID, status: "not-connected", message: "Not connected." });
+    await click($("spotify-disconnect"));
+    expect($("spotify-guide")).not.toBeNull();
+    expect($<HTMLInputElement>("spotify-client-id")!.value).toBe(ID);
+  });
+
+  it("keeps what Spotify changed when the settings are saved", async () => {
+    replies.spotify_state = () => ready;
+    replies.spotify_devices = () => devices;
+    replies.spotify_choose_device = (a) => ({ ...ready, device: a?.choice });
+    replies.save_settings = (a) => a?.settings;
+    await click($("open-settings"));
+    await flush();
+    const select = $<HTMLSelectElement>("spotify-device-select")!;
+    select.value = "d1";
+    await act(async () => {
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    await flush();
+    await click($("settings-save"));
+    expect(calls).toContainEqual([
+      "save_settings",
+      { settings: { ...settingsJson, spotifyClientId: ID, spotifyDevice: { kind: "id", id: "d1", name: "Laptop" } } },
+    ]);
+  });
+
+  it("shows a failed login and an unreachable Spotify inline", async () => {
+    replies.spotify_state = () => notSetUp;
+    replies.spotify_connect = () => Promise.reject({ kind: "spotify-denied", message: "You did not allow Tandem in Spotify." });
+    await click($("open-settings"));
+    await flush();
+    await type($<HTMLInputElement>("spotify-client-id")!, ID);
+    await click($("spotify-connect"));
+    expect($("spotify-waiting")).toBeNull();
+    expect($("spotify-error")?.textContent).toBe("You did not allow Tandem in Spotify.");
+
+    replies.spotify_connect = () => ({ ...ready, status: "no-device", message: "Open Spotify somewhere." });
+    replies.spotify_devices = () => Promise.reject({ kind: "spotify-unreachable", message: "Spotify cannot be reached." });
+    await click($("spotify-connect"));
+    await flush();
+    expect($("spotify-status")?.dataset.status).toBe("no-device");
+    expect($("spotify-status")?.className).toContain("tone-warn");
+    expect($("spotify-error")?.textContent).toBe("Spotify cannot be reached.");
   });
 });

@@ -1,9 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
 import * as api from "../ipc/client";
-import type { ControlPolicy, Settings, Theme } from "../ipc/types";
+import type { ControlPolicy, Settings, SpotifyView, Theme } from "../ipc/types";
 import { config, settings as settingsSignal, settingsOpen, toast } from "../state/store";
 import { Dialog } from "./Dialog";
 import { POLICY_OPTIONS, THEME_OPTIONS } from "./labels";
+import { SpotifySection } from "./Spotify";
 
 export function SettingsDialog() {
   const saved = settingsSignal.value;
@@ -33,6 +34,14 @@ function SettingsForm({ saved, onClose }: { saved: Settings; onClose: () => void
   }, []);
 
   const set = <K extends keyof Settings>(k: K, v: Settings[K]) => setDraft({ ...draft, [k]: v });
+
+  // Connecting Spotify or choosing its device changes these settings in Rust at once: keep Save
+  // from writing the old ones back.
+  const spotifyChanged = (v: SpotifyView) => {
+    const patch = { spotifyClientId: v.clientId, spotifyDevice: v.device };
+    setDraft((d) => ({ ...d, ...patch }));
+    if (settingsSignal.value) settingsSignal.value = { ...settingsSignal.value, ...patch };
+  };
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -112,6 +121,7 @@ function SettingsForm({ saved, onClose }: { saved: Settings; onClose: () => void
             Rooms you host listen on this port (0: any free port). Keep it fixed so links stay valid.
           </small>
         </label>
+        <SpotifySection onView={spotifyChanged} />
         {error && (
           <p class="form-error" role="alert" data-testid="settings-error">
             {error}

@@ -4,17 +4,23 @@
 // import from main.tsx when the URL asks for it (never inside the app).
 //
 // Modes (`?demo=`): home (default), firstrun, failed, connecting, reconnecting, room, listener,
-// empty, settings, help. `&theme=light|dark` sets the theme setting.
+// empty, settings, help. `&theme=light|dark` sets the theme setting; `&spotify=connected` starts
+// with Spotify connected (otherwise it is not set up; connecting succeeds after a second).
 
 import fakeYoutubeApiUrl from "../../test/fake-youtube-iframe-api.js?url";
 import { setTransport, type Transport } from "../ipc/client";
-import type { Control, QueueItemView, RoomUiView, Settings, SessionView, TickView, UiEvent } from "../ipc/types";
+import type { Control, DeviceChoice, QueueItemView, RoomUiView, Settings, SessionView, SpotifyDevice, SpotifyView, TickView, UiEvent } from "../ipc/types";
 import { sampleDiscovery, sampleRoom, sampleSettings, sampleTick } from "./sample";
 
 export interface DemoOptions {
   openSettings: boolean;
   openHelp: boolean;
 }
+
+const DEMO_SPOTIFY_DEVICES: SpotifyDevice[] = [
+  { id: "5fbb3ba6aa454b5534c4ba43a8c7e8e45a63ad0e", name: "Ada's laptop", kind: "Computer", isActive: true, usable: true },
+  { id: "e5a2f3c1b0d94e7f8a6b5c4d3e2f1a0b9c8d7e6f", name: "Kitchen speaker", kind: "Speaker", isActive: false, usable: true },
+];
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const fail = (kind: string, message: string) => Promise.reject({ kind, message });
@@ -25,7 +31,7 @@ export function installDemo(mode: string, params: URLSearchParams): DemoOptions 
   const songs = [sampleRoom.nowPlaying!.song, ...sampleRoom.queue.map((q) => q.entry.song)];
   for (const s of songs) if (s.source.kind === "youtube") durations[s.source.videoId] = (s.durationUs ?? 0) / 1e6;
   (window as unknown as { __fakeYouTube?: object }).__fakeYouTube = { durations };
-  const demo = new Demo(mode, params.get("theme"));
+  const demo = new Demo(mode, params.get("theme"), params.get("spotify") === "connected");
   setTransport(demo);
   return { openSettings: mode === "settings", openHelp: mode === "help" };
 }
@@ -39,12 +45,23 @@ class Demo implements Transport {
   private pausedAt: number | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private nextId = 100;
+  private spotify: SpotifyView = {
+    clientId: "",
+    redirectUri: "http://127.0.0.1:43117/callback",
+    connected: false,
+    account: null,
+    status: "not-configured",
+    message: "Spotify is not set up on this computer: follow the three steps below.",
+    device: { kind: "auto" },
+  };
 
   constructor(
     private readonly mode: string,
     theme: string | null,
+    spotifyConnected: boolean,
   ) {
     this.settings = clone(sampleSettings);
+    if (spotifyConnected) this.spotifyConnected("0123456789abcdef0123456789abcdef");
     if (theme === "light" || theme === "dark") this.settings.theme = theme;
     if (mode === "firstrun") this.settings.displayName = "";
   }
@@ -202,6 +219,22 @@ class Demo implements Transport {
     this.pushRoom();
   }
 
+  /** Sets the Spotify state, keeping the settings' copy of the client id and device (as Rust does). */
+  private setSpotify(patch: Partial<SpotifyView>): SpotifyView {
+    this.spotify = { ...this.spotify, ...patch };
+    this.settings = { ...this.settings, spotifyClientId: this.spotify.clientId, spotifyDevice: this.spotify.device };
+    return clone(this.spotify);
+  }
+
+  private spotifyConnected(clientId: string): SpotifyView {
+    return this.setSpotify({ clientId, connected: true, account: "Ada", status: "ready", message: "Spotify songs play on the device that is active in Spotify." });
+  }
+
+  private spotifyChoose(choice: DeviceChoice): SpotifyView {
+    const where = choice.kind === "id" ? choice.name : "the device that is active in Spotify";
+    return this.setSpotify({ device: choice, message: `Spotify songs play on ${where}.` });
+  }
+
   private find(songId: number): QueueItemView | undefined {
     return this.room?.queue.find((q) => q.entry.song.id === songId);
   }
@@ -335,6 +368,22 @@ class Demo implements Transport {
         return;
       case "youtube_report":
         return;
+      case "spotify_state":
+        return clone(this.spotify);
+      case "spotify_connect": {
+        const clientId = String(a.clientId ?? "");
+        if (!/^[0-9a-f]{32}$/.test(clientId)) return fail("invalid-input", "A Spotify Client ID is 32 characters, 0–9 and a–f.");
+        this.setSpotify({ status: "connecting", message: "Waiting for Spotify in your browser…" });
+        await new Promise((r) => setTimeout(r, 1000));
+        return this.spotifyConnected(clientId);
+      }
+      case "spotify_disconnect":
+        return this.setSpotify({ connected: false, account: null, status: "not-connected", message: "Not connected: press Connect Spotify to log in again.", device: { kind: "auto" } });
+      case "spotify_devices":
+        if (!this.spotify.connected) return fail("not-connected", "Spotify is not connected.");
+        return clone(DEMO_SPOTIFY_DEVICES);
+      case "spotify_choose_device":
+        return this.spotifyChoose(a.choice as DeviceChoice);
       default:
         return fail("unknown-command", `The demo does not know “${cmd}”.`);
     }

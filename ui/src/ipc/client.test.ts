@@ -43,6 +43,24 @@ describe("ipc client", () => {
     ]);
   });
 
+  it("sends the Spotify commands with their arguments", async () => {
+    const { calls } = fake(() => undefined);
+    await api.spotifyState();
+    await api.spotifyConnect("0123456789abcdef0123456789abcdef");
+    await api.spotifyDevices();
+    await api.spotifyChooseDevice({ kind: "id", id: "d1", name: "Kitchen" });
+    await api.spotifyChooseDevice({ kind: "auto" });
+    await api.spotifyDisconnect();
+    expect(calls).toEqual([
+      ["spotify_state", undefined],
+      ["spotify_connect", { clientId: "0123456789abcdef0123456789abcdef" }],
+      ["spotify_devices", undefined],
+      ["spotify_choose_device", { choice: { kind: "id", id: "d1", name: "Kitchen" } }],
+      ["spotify_choose_device", { choice: { kind: "auto" } }],
+      ["spotify_disconnect", undefined],
+    ]);
+  });
+
   it("returns command results", async () => {
     fake((cmd) => (cmd === "list_output_devices" ? ["Speakers", "Headphones"] : null));
     await expect(api.listOutputDevices()).resolves.toEqual(["Speakers", "Headphones"]);

@@ -7,12 +7,15 @@ import type { AppConfig } from "./config";
 import type {
   Control,
   ControlPolicy,
+  DeviceChoice,
   HostRequest,
   JoinRequest,
   MemberId,
   Role,
   Settings,
   SongId,
+  SpotifyDevice,
+  SpotifyView,
   UiError,
   UiEvent,
   YoutubeReport,
@@ -122,3 +125,10 @@ export const transferHost = (memberId: MemberId) => call<void>("transfer_host", 
 export const setPolicy = (policy: ControlPolicy) => call<void>("set_policy", { policy });
 
 export const youtubeReport = (report: YoutubeReport) => call<void>("youtube_report", { report });
+
+export const spotifyState = () => call<SpotifyView>("spotify_state");
+/** Opens the system browser for Spotify's consent; resolves when the login completes (can take minutes). */
+export const spotifyConnect = (clientId: string) => call<SpotifyView>("spotify_connect", { clientId });
+export const spotifyDisconnect = () => call<SpotifyView>("spotify_disconnect");
+export const spotifyDevices = () => call<SpotifyDevice[]>("spotify_devices");
+export const spotifyChooseDevice = (choice: DeviceChoice) => call<SpotifyView>("spotify_choose_device", { choice });

@@ -203,6 +203,35 @@ export interface Settings {
   hostPort: number;
   notifyWhenHidden: boolean;
   lastAddress: string;
+  /** The listener's own Spotify app's client id; "" when Spotify is not set up. */
+  spotifyClientId: string;
+  /** Which Spotify Connect device plays. */
+  spotifyDevice: DeviceChoice;
+}
+
+export type DeviceChoice = { kind: "auto" } | { kind: "id"; id: string; name: string };
+
+export interface SpotifyView {
+  /** The Spotify app's client id the user entered; "" when none. */
+  clientId: string;
+  /** The redirect URI to register in the Spotify developer dashboard (e.g. http://127.0.0.1:43117/callback). */
+  redirectUri: string;
+  connected: boolean;
+  /** The account's display name once connected. */
+  account: string | null;
+  /** Stable status code: "not-configured" | "not-connected" | "connecting" | "ready" | "premium-required" | "no-device" | "session-expired" | "rate-limited" | "error". */
+  status: string;
+  /** A sentence saying what the status means and what to do. */
+  message: string;
+  device: DeviceChoice;
+}
+
+export interface SpotifyDevice {
+  id: string;
+  name: string;
+  kind: string;
+  isActive: boolean;
+  usable: boolean;
 }
 
 /** What a failed command rejects with. */
