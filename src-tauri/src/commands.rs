@@ -210,3 +210,9 @@ pub async fn spotify_choose_device(
 ) -> Res<SpotifyView> {
     app.spotify_choose_device(choice).await.map_err(ui)
 }
+
+/// Opens a YouTube search in the browser (the fallback for a Spotify song silent here).
+#[tauri::command]
+pub fn open_youtube_search(query: String) -> Res {
+    App::open_youtube_search(&query).map_err(ui)
+}

@@ -29,4 +29,5 @@ pub const COMMANDS: &[&str] = &[
     "spotify_disconnect",
     "spotify_devices",
     "spotify_choose_device",
+    "open_youtube_search",
 ];

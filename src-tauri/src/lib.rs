@@ -106,6 +106,7 @@ pub fn run() {
             commands::spotify_disconnect,
             commands::spotify_devices,
             commands::spotify_choose_device,
+            commands::open_youtube_search,
         ])
         .setup(move |app| {
             setup(app.handle(), hub.clone())?;

@@ -537,6 +537,18 @@ impl App {
         }
     }
 
+    /// Opens a YouTube search for `query` in the system browser: the labelled fallback offered to
+    /// a listener who cannot play a Spotify song. Only a YouTube search address is ever built,
+    /// whatever the page sends.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidInput`] for an empty, too long or control-character query;
+    /// [`CoreError::Io`] when no browser can be opened.
+    pub fn open_youtube_search(query: &str) -> Result<(), CoreError> {
+        let url = youtube_search_url(query)?;
+        open::that_detached(url.as_str()).map_err(|e| CoreError::io("opening the browser", e))
+    }
+
     /// What the settings screen shows of Spotify.
     pub async fn spotify_state(&self) -> SpotifyView {
         let client_id = self.state.lock().await.settings.spotify_client_id.clone();
@@ -649,6 +661,22 @@ fn idle() -> SessionView {
         error_kind: None,
         retry_in_ms: None,
     }
+}
+
+/// `https://www.youtube.com/results?search_query=…` for `query`.
+///
+/// # Errors
+/// [`CoreError::InvalidInput`] for an empty query, one over 200 characters, or one with control
+/// characters.
+pub fn youtube_search_url(query: &str) -> Result<url::Url, CoreError> {
+    let q = query.trim();
+    if q.is_empty() || q.chars().count() > 200 || q.chars().any(char::is_control) {
+        return Err(CoreError::InvalidInput(
+            "a search is 1 to 200 characters of text".into(),
+        ));
+    }
+    url::Url::parse_with_params("https://www.youtube.com/results", [("search_query", q)])
+        .map_err(|e| CoreError::InvalidInput(e.to_string()))
 }
 
 fn file_name(path: &Path) -> String {

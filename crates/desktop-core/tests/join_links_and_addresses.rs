@@ -79,3 +79,20 @@ fn typed_addresses() {
         assert!(address_to_url(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn the_youtube_fallback_only_ever_searches_youtube() {
+    use desktop_core::app::youtube_search_url;
+    let url = youtube_search_url("Midnight City M83").expect("url");
+    assert_eq!(url.host_str(), Some("www.youtube.com"));
+    assert_eq!(url.path(), "/results");
+    assert_eq!(url.query(), Some("search_query=Midnight+City+M83"));
+    // Whatever the page sends stays a query on YouTube.
+    let tricky = youtube_search_url("x&list=1#https://evil.example/").expect("url");
+    assert_eq!(tricky.host_str(), Some("www.youtube.com"));
+    assert!(tricky.fragment().is_none());
+    for bad in ["", "   ", "a\nb"] {
+        assert!(youtube_search_url(bad).is_err(), "{bad:?}");
+    }
+    assert!(youtube_search_url(&"x".repeat(201)).is_err());
+}

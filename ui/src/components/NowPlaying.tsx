@@ -7,6 +7,7 @@ import { placeholderCover, safeCover } from "../now/cover";
 import { progressFraction, seekTarget } from "../progress/interpolate";
 import { run } from "../state/actions";
 import { progress, tick } from "../state/store";
+import { youtubeQuery } from "../spotify/fallback";
 import { youtubeHost } from "../state/youtube";
 import { formatRemainingUs, formatUs } from "../time/format";
 import { NextIcon, PauseIcon, PlayIcon } from "./icons";
@@ -112,6 +113,20 @@ export function NowPlaying({ room }: { room: RoomUiView }) {
       {note && (
         <p class="player-note small" role="note" data-testid="player-note">
           {note}
+          {np && np.song.source.kind === "spotify" && t?.player.kind === "spotify" && (
+            <>
+              {" "}
+              <button
+                type="button"
+                class="link-button"
+                data-testid="spotify-youtube-fallback"
+                onClick={() => void api.openYoutubeSearch(youtubeQuery(np.song.title, np.song.artist ?? null)).catch(() => {})}
+              >
+                Search YouTube for this song instead
+              </button>{" "}
+              <span class="muted">(opens your browser; paste the video's link in the queue to share it)</span>
+            </>
+          )}
         </p>
       )}
     </section>

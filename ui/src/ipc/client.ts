@@ -126,6 +126,9 @@ export const setPolicy = (policy: ControlPolicy) => call<void>("set_policy", { p
 
 export const youtubeReport = (report: YoutubeReport) => call<void>("youtube_report", { report });
 
+/** Opens a YouTube search for `query` in the system browser (the labelled fallback for a Spotify song that is silent here). */
+export const openYoutubeSearch = (query: string) => call<void>("open_youtube_search", { query });
+
 export const spotifyState = () => call<SpotifyView>("spotify_state");
 /** Opens the system browser for Spotify's consent; resolves when the login completes (can take minutes). */
 export const spotifyConnect = (clientId: string) => call<SpotifyView>("spotify_connect", { clientId });
