@@ -1,7 +1,7 @@
 //! What the UI is sent: the IPC contract between Rust and the web UI.
 //!
 //! Everything reaches the UI through one channel (`subscribe`) as a [`UiEvent`], in this order
-//! per change: `session` (connection), `room` (the whole room, on every change), `tick` (ten
+//! per change: `session` (connection), `room` (the whole room, on every change), `tick` (four
 //! times a second while in a room: position and sync), `discovery` (rooms on the LAN), `notice`
 //! (one-off messages), `youtube` (commands for the YouTube player page). The UI's TypeScript
 //! mirror is `ui/src/ipc/types.ts`; `tests/ipc_fixtures.rs` writes an example of every event to
@@ -113,7 +113,7 @@ pub struct ShareView {
     pub qr_svg: String,
 }
 
-/// Ten times a second while in a room: where the song is and how well this listener follows.
+/// Four times a second while in a room: where the song is and how well this listener follows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TickView {

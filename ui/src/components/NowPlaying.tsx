@@ -8,6 +8,7 @@ import { progressFraction, seekTarget } from "../progress/interpolate";
 import { run } from "../state/actions";
 import { progress, tick } from "../state/store";
 import { youtubeQuery } from "../spotify/fallback";
+import { quantize, quantumUs } from "../progress/quantize";
 import { youtubeHost } from "../state/youtube";
 import { formatRemainingUs, formatUs } from "../time/format";
 import { NextIcon, PauseIcon, PlayIcon } from "./icons";
@@ -157,26 +158,30 @@ function ControlButton(props: {
   );
 }
 
-const raf =
-  typeof requestAnimationFrame === "function"
-    ? (f: FrameRequestCallback) => requestAnimationFrame(f)
-    : (f: FrameRequestCallback) => setTimeout(() => f(performance.now()), 16) as unknown as number;
-const cancelRaf = typeof cancelAnimationFrame === "function" ? cancelAnimationFrame : (id: number) => clearTimeout(id);
-
 function ProgressBar({ songId, durationUs, seek }: { songId: number | null; durationUs: number | null; seek: Availability }) {
   const [pos, setPos] = useState(0);
   const [drag, setDrag] = useState<number | null>(null);
   const bar = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    let id = 0;
+    let id: ReturnType<typeof setTimeout> | undefined;
     const frame = () => {
-      setPos(songId == null ? 0 : Math.floor(progress.sample(performance.now()) / 1000) * 1000);
-      id = raf(frame);
+      // Re-render only when something visible changes (the bar by whole pixels, the clock by
+      // whole seconds), and sleep until then: an animation frame loop kept the web process busy
+      // (most of a core under software rendering) for nothing the eye could see.
+      const width = bar.current?.clientWidth ?? 0;
+      const now = progress.sample(performance.now());
+      const shown = songId == null ? 0 : quantize(now, durationUs, width);
+      setPos(shown);
+      const step = quantumUs(durationUs, width);
+      // Wake at the next step while playing (the sample advances in real time); a tick that
+      // changes the position re-renders this component and restarts the wait anyway.
+      const untilNextMs = Math.min(1000, Math.max(16, (shown + step - now) / 1000));
+      id = setTimeout(frame, untilNextMs);
     };
-    id = raf(frame);
-    return () => cancelRaf(id);
-  }, [songId]);
+    frame();
+    return () => clearTimeout(id);
+  }, [songId, durationUs]);
 
   const fractionAt = (clientX: number): number => {
     const r = bar.current?.getBoundingClientRect();

@@ -1,7 +1,7 @@
 //! A room session: the sync client, the players following it, and what the UI is sent.
 //!
 //! One task per session: every 20 ms it asks the client what should be playing and lets the
-//! lane for the current song's kind drive its player ([`lanes`]); every 100 ms it sends a
+//! lane for the current song's kind drive its player ([`lanes`]); every 240 ms it sends a
 //! `tick` (position and sync badge); on every change of the client's state it sends `session`
 //! and `room`. The task ends when the client stops (left, failed, room closed) or the session
 //! is dropped.
@@ -35,7 +35,9 @@ pub type EventSink = Arc<dyn Fn(UiEvent) + Send + Sync>;
 
 /// How often the players are driven, and how often the UI gets a tick.
 const FOLLOW_EVERY: Duration = Duration::from_millis(20);
-const TICKS_PER_UI_TICK: u32 = 5;
+/// About four UI ticks a second: the page interpolates the progress bar between them, and each
+/// tick repaints the badge (ten a second kept the web process at a sixth of a core).
+const TICKS_PER_UI_TICK: u32 = 12;
 /// How often (in follow ticks) a newly connected or disconnected Spotify account is noticed.
 const SPOTIFY_CHECK_TICKS: u32 = 25;
 /// How long the badge says "jumped" after a jump.
