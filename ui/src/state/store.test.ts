@@ -4,7 +4,6 @@ import {
   applyEvent,
   discovery,
   dismissToast,
-  onSongChange,
   onYoutube,
   resetStore,
   room,
@@ -21,7 +20,6 @@ beforeEach(() => {
 });
 afterEach(() => {
   onYoutube(null);
-  onSongChange(null);
   vi.useRealTimers();
 });
 
@@ -62,17 +60,6 @@ describe("applyEvent", () => {
   it("turns notices into toasts, keeping the notice's code", () => {
     applyEvent({ kind: "notice", level: "info", code: "file-added", message: "Grace added a song." });
     expect(toasts.value).toEqual([{ id: expect.any(Number), level: "info", kind: "file-added", message: "Grace added a song." }]);
-  });
-
-  it("tells when the song changes", () => {
-    const changed = vi.fn();
-    onSongChange(changed);
-    applyEvent({ kind: "room", ...sampleRoom });
-    expect(changed).not.toHaveBeenCalled();
-    const next = structuredClone(sampleRoom);
-    next.nowPlaying!.song.id = 99;
-    applyEvent({ kind: "room", ...next });
-    expect(changed).toHaveBeenCalledTimes(1);
   });
 
   it("ignores what it cannot read", () => {

@@ -77,13 +77,6 @@ export function onYoutube(listener: YoutubeListener | null): void {
   youtubeListener = listener;
 }
 
-type SongChangeListener = (room: RoomUiView) => void;
-let songChangeListener: SongChangeListener | null = null;
-/** Told when the playing song changes (for the notification while hidden). */
-export function onSongChange(listener: SongChangeListener | null): void {
-  songChangeListener = listener;
-}
-
 const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
 /** Applies one event from Rust. Unknown shapes are ignored. */
@@ -105,10 +98,7 @@ export function applyEvent(raw: unknown): void {
     }
     case "room": {
       const { kind: _k, ...view } = e;
-      const before = room.value?.nowPlaying?.song.id ?? null;
       room.value = view;
-      const after = view.nowPlaying?.song.id ?? null;
-      if (after != null && after !== before && before != null) songChangeListener?.(view);
       break;
     }
     case "tick": {
