@@ -208,8 +208,7 @@ fn setup(handle: &AppHandle, hub: Arc<EventHub>) -> Result<(), Box<dyn std::erro
     let mut capability = CapabilityBuilder::new("loopback-ui")
         .remote(format!("{origin}/*"))
         .local(false)
-        .window("main")
-        .permission("core:event:default");
+        .window("main");
     for command in COMMANDS {
         capability = capability.permission(format!("allow-{}", command.replace('_', "-")));
     }

@@ -128,6 +128,20 @@ fn app_hosts_and_a_listener_follows() {
 
     // First run: a name.
     s.el("name-gate");
+    // Least privilege: the page may call the app's commands, nothing else (a plugin's file
+    // dialog, say).
+    let refused = invoke(&s, "plugin:dialog|open", json!({"options": {}}));
+    assert!(
+        refused["err"]
+            .as_str()
+            .is_some_and(|e| e.contains("not allowed")),
+        "a plugin command was not refused by the ACL: {refused}"
+    );
+    let allowed = invoke(&s, "get_settings", json!({}));
+    assert!(
+        allowed.get("ok").is_some(),
+        "an app command was refused: {allowed}"
+    );
     s.screenshot("01-first-run");
     s.type_into("name-input", "Ada");
     s.click_id("name-save");
