@@ -88,11 +88,7 @@ impl EventHub {
         let hidden = handle
             .get_webview_window("main")
             .is_none_or(|w| !w.is_visible().unwrap_or(true) || w.is_minimized().unwrap_or(false));
-        let notify = hidden
-            && handle
-                .try_state::<std::sync::Arc<desktop_core::App>>()
-                .is_some();
-        if notify && crate::notify_enabled(handle) {
+        if hidden && crate::notify_enabled(handle) {
             use tauri_plugin_notification::NotificationExt;
             let body = match &song.artist {
                 Some(a) => format!("{} — {a}", song.title),

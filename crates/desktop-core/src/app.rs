@@ -414,33 +414,38 @@ impl App {
             .and_then(|d| i64::try_from(d).ok())
             .filter(|d| *d > 0)
             .ok_or_else(|| CoreError::File("its length is unknown".into()))?;
-        let (sha256, session_url, token, code) = {
+        // Where the file goes, decided under the lock; the hashing or upload happens after it.
+        let dest = {
             let state = self.state.lock().await;
             let session = state.session.as_ref().ok_or(CoreError::NotInRoom)?;
-            let room_code = session.handle().state().room.map(|r| r.code);
             match (&state.host, session.hosting()) {
-                (Some(host), true) => {
-                    let owned = path.to_path_buf();
-                    let shared = {
-                        let host_share = host.share(&owned);
-                        host_share?
-                    };
-                    (Some(shared.sha256), None, None, room_code)
-                }
-                _ => (
-                    None,
-                    Some(session.url().to_owned()),
-                    session.handle().resume_token(),
-                    room_code,
-                ),
+                (Some(host), true) => FileDest::Host(host.files()),
+                _ => FileDest::Upload {
+                    url: session.url().to_owned(),
+                    token: session
+                        .handle()
+                        .resume_token()
+                        .ok_or(CoreError::NotInRoom)?,
+                    code: session
+                        .handle()
+                        .state()
+                        .room
+                        .map(|r| r.code)
+                        .ok_or(CoreError::NotInRoom)?,
+                },
             }
         };
-        let sha256 = match sha256 {
-            Some(s) => s,
-            None => {
-                let url = session_url.ok_or(CoreError::NotInRoom)?;
-                let token = token.ok_or(CoreError::NotInRoom)?;
-                let code = code.ok_or(CoreError::NotInRoom)?;
+        let sha256 = match dest {
+            // Hashing a whole file is blocking work: off the async threads.
+            FileDest::Host(files) => {
+                let owned = path.to_path_buf();
+                tokio::task::spawn_blocking(move || files.share(&owned))
+                    .await
+                    .map_err(|e| CoreError::File(e.to_string()))?
+                    .map_err(|e| CoreError::File(format!("{}: {e}", path.display())))?
+                    .sha256
+            }
+            FileDest::Upload { url, token, code } => {
                 let base =
                     sync_client::http_base_url(&url).map_err(|e| CoreError::File(e.to_string()))?;
                 sync_client::upload(
@@ -591,11 +596,21 @@ impl App {
     }
 
     /// # Errors
+    /// [`CoreError::InvalidInput`] for an empty or oversized device id or name;
     /// [`CoreError::Io`] when the choice cannot be saved.
     pub async fn spotify_choose_device(
         &self,
         choice: spotify::DeviceChoice,
     ) -> Result<SpotifyView, CoreError> {
+        if let spotify::DeviceChoice::Id { id, name } = &choice
+            && [id, name]
+                .iter()
+                .any(|t| t.is_empty() || t.len() > 200 || t.chars().any(char::is_control))
+        {
+            return Err(CoreError::InvalidInput(
+                "a Spotify device has an id and a name of 1 to 200 characters".into(),
+            ));
+        }
         let mut settings = self.settings().await;
         settings.spotify_device = choice.clone();
         self.store_settings(settings).await?;
@@ -641,6 +656,16 @@ impl App {
             members: u32::try_from(members).unwrap_or(u32::MAX),
         })
     }
+}
+
+/// Where an added file goes: shared by this app's own server, or uploaded to the host's.
+enum FileDest {
+    Host(Arc<room_server::files::FileRegistry>),
+    Upload {
+        url: String,
+        token: String,
+        code: String,
+    },
 }
 
 /// What the LAN announcement says of the hosted room.

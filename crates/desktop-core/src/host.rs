@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use room_server::ServerConfig;
-use room_server::files::{FileRegistry, SharedFile};
+use room_server::files::FileRegistry;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -164,14 +164,10 @@ impl HostServer {
         v4
     }
 
-    /// Shares a file of this machine with the rooms of this server (by content hash).
-    ///
-    /// # Errors
-    /// [`CoreError::File`] when it cannot be read.
-    pub fn share(&self, path: &Path) -> Result<SharedFile, CoreError> {
-        self.files
-            .share(path)
-            .map_err(|e| CoreError::File(format!("{}: {e}", path.display())))
+    /// The files this server shares by content hash (hashing a file to share it is blocking
+    /// work: call [`FileRegistry::share`] off the async threads).
+    pub fn files(&self) -> Arc<FileRegistry> {
+        self.files.clone()
     }
 
     /// Stops the server: connections are closed with "going away", the store flushed.

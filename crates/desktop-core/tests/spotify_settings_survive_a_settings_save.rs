@@ -47,3 +47,31 @@ async fn spotify_settings_survive_a_settings_save() {
     let e = app.spotify_devices().await.expect_err("not connected");
     assert_eq!(e.kind(), "not-connected");
 }
+
+#[tokio::test]
+async fn a_malformed_device_choice_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = App::new(
+        AppPaths {
+            config_dir: dir.path().join("config"),
+            data_dir: dir.path().join("data"),
+            cache_dir: dir.path().join("cache"),
+        },
+        AppOptions::default(),
+        Arc::new(|_| {}),
+    );
+    for (id, name) in [("", "Kitchen"), ("d1", "x\u{7}"), ("d1", &*"n".repeat(201))] {
+        let e = app
+            .spotify_choose_device(spotify::DeviceChoice::Id {
+                id: id.into(),
+                name: name.into(),
+            })
+            .await
+            .expect_err("refused");
+        assert_eq!(e.kind(), "invalid-input");
+    }
+    assert_eq!(
+        app.settings().await.spotify_device,
+        spotify::DeviceChoice::Auto
+    );
+}

@@ -126,6 +126,7 @@ impl Session {
             last_jump_us: i64::MIN / 2,
             code: config.join.code,
             spotify: config.spotify,
+            share: None,
         };
         let task = tokio::spawn(runner.run(refresh_rx));
         Ok(Self {
@@ -263,6 +264,8 @@ struct Runner {
     covers: Arc<Mutex<HashMap<String, String>>>,
     last_jump_us: i64,
     spotify: Arc<crate::spotify_account::SpotifyAccount>,
+    /// The share panel as last made (see `share`).
+    share: Option<ShareView>,
 }
 
 impl Runner {
@@ -328,17 +331,18 @@ impl Runner {
         let state = self.handle.state();
         (self.sink)(UiEvent::Session(views::session_view(&state, &self.url)));
         let share = self.share(&state);
-        let covers = self
-            .covers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        if let Some(room) = views::room_view(&state, self.hosting, share, &covers) {
+        let room = {
+            let covers = self.covers.lock().unwrap_or_else(PoisonError::into_inner);
+            views::room_view(&state, self.hosting, share, &covers)
+        };
+        if let Some(room) = room {
             (self.sink)(UiEvent::Room(Box::new(room)));
         }
     }
 
-    fn share(&self, state: &sync_client::ClientState) -> Option<ShareView> {
+    /// The share panel, when hosting: made once per room code (drawing the QR code is not
+    /// redone for every change of the room).
+    fn share(&mut self, state: &sync_client::ClientState) -> Option<ShareView> {
         if !self.hosting {
             return None;
         }
@@ -348,11 +352,14 @@ impl Runner {
             .map_or(self.code.as_str(), |r| r.code.as_str());
         let first = self.share_addresses.first()?;
         let link = crate::links::join_link(first, code);
-        Some(ShareView {
-            qr_svg: crate::share::qr_svg(&link).unwrap_or_default(),
-            link,
-            addresses: self.share_addresses.clone(),
-        })
+        if self.share.as_ref().is_none_or(|s| s.link != link) {
+            self.share = Some(ShareView {
+                qr_svg: crate::share::qr_svg(&link).unwrap_or_default(),
+                link,
+                addresses: self.share_addresses.clone(),
+            });
+        }
+        self.share.clone()
     }
 
     fn follow(&mut self, send_tick: bool) {
